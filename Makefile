@@ -1,0 +1,65 @@
+# Frontdesk: `make run` starts the server with a demo organization,
+# `make test` runs the whole suite. Both install what they need.
+
+GO        ?= go
+WEB       := build/web
+BIN       := build/frontdesk
+GOFILES   := $(shell find . -name '*.go' -not -path './.data/*' -not -path './build/*') go.mod go.sum
+# Debian's PostgreSQL and Chromium, installed when missing.
+PG_BIN    := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb))
+CHROMIUM  ?= /usr/bin/chromium
+APT_GET   := DEBIAN_FRONTEND=noninteractive apt-get
+SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: run test build wasm bench vet deps deps-postgres deps-chromium clean
+
+run: deps-postgres build
+	FRONTDESK_DEMO=true ./$(BIN)
+
+build: $(BIN) $(WEB)/app.wasm.br
+
+$(BIN): $(GOFILES)
+	$(GO) build -trimpath -o $@ ./cmd/frontdesk
+
+# The agent PWA: the same main compiled for the browser, precompressed so the
+# server sends brotli or gzip without compressing per request.
+$(WEB)/app.wasm: $(GOFILES)
+	@mkdir -p $(WEB)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o $@ ./cmd/frontdesk
+
+$(WEB)/app.wasm.br: $(WEB)/app.wasm
+	$(GO) run ./cmd/precompress $(WEB)/app.wasm
+
+wasm: $(WEB)/app.wasm.br
+
+vet:
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./model/... ./app/... ./cmd/frontdesk
+
+# Every test runs against the private PostgreSQL (or DATABASE_URL when set),
+# each in its own database cloned from a migrated template. Backend packages
+# run under the race detector.
+test: deps-postgres deps-chromium vet build
+	$(GO) run ./cmd/withdb -dir .data/test-postgres -- \
+		$(GO) test -race -count=1 -timeout 15m ./backend/... ./model/... ./assets/... ./app/... ./cmd/...
+
+bench: deps-postgres build
+	$(GO) run ./cmd/withdb -dir .data/test-postgres -- \
+		$(GO) test -run '^$$' -bench . -benchmem ./backend/...
+
+deps: deps-postgres deps-chromium
+
+deps-postgres:
+	@if [ -z "$(PG_BIN)" ]; then \
+		echo "Installing Debian's postgresql (initdb, pg_ctl)…"; \
+		$(SUDO) $(APT_GET) update && $(SUDO) $(APT_GET) install -y --no-install-recommends postgresql; \
+	fi
+
+deps-chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		echo "Installing Debian's chromium for the browser tests…"; \
+		$(SUDO) $(APT_GET) update && $(SUDO) $(APT_GET) install -y --no-install-recommends chromium fonts-liberation; \
+	fi
+
+clean:
+	rm -rf build

@@ -1,0 +1,90 @@
+// Package app is the agent PWA, written with go-app v10.
+//
+// The same code runs on both sides: compiled to WebAssembly (cmd/frontdesk
+// under GOOS=js) it is the app in the browser; compiled into the server it
+// pre-renders the pages and describes the PWA (manifest, service worker,
+// loader) through NewHandler. It must therefore stay free of backend code:
+// TestWasmDependencies enforces that.
+package app
+
+import (
+	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// Paths of the app's screens.
+const (
+	PathInbox = "/"
+	PathLogin = "/login"
+)
+
+// WasmContentLengthHeader names the response header carrying the wasm's
+// uncompressed size, which go-app's loader needs for its progress bar when
+// the wasm travels compressed. backend/web sets it.
+const WasmContentLengthHeader = "X-Wasm-Content-Length"
+
+// ThemeColor is the brand colour (--brand in assets/app.css).
+const ThemeColor = "#1d4ed8"
+
+// Register declares the app's routes. Both the browser and the server call
+// it before anything else: the server needs the routes to pre-render pages
+// and to answer 404 for paths the app does not know.
+func Register() {
+	goapp.Route(PathInbox, func() goapp.Composer { return &inbox{} })
+	goapp.Route(PathLogin, func() goapp.Composer { return &login{} })
+}
+
+// HandlerOptions are what the server knows about the build it serves.
+type HandlerOptions struct {
+	// Resources resolves /web/ paths to the URLs they are served at; use
+	// backend/web's (*Static).Resolver(). It must not be an http.Handler,
+	// or go-app serves /web/ itself.
+	Resources goapp.ResourceResolver
+
+	// Version identifies the build; use (*Static).Version(). Installed apps
+	// update when it changes. Empty means a new version on every start,
+	// which is only right in development.
+	Version string
+}
+
+// NewHandler returns the go-app handler for the pages (/ and /login) and the
+// PWA files at the root: /app.js, /app-worker.js, /wasm_exec.js,
+// /manifest.webmanifest and /app.css (go-app's loader styles). Mount it as
+// the server's fallback route; /web/ belongs to backend/web.
+func NewHandler(opts HandlerOptions) *goapp.Handler {
+	resources := opts.Resources
+	if resources == nil {
+		resources = unchanged{}
+	}
+	return &goapp.Handler{
+		Name:            "Frontdesk",
+		ShortName:       "Frontdesk",
+		Title:           "Frontdesk",
+		Description:     "Answer your website visitors, personal-link guests and meeting bookings in one inbox.",
+		Lang:            "en",
+		ThemeColor:      ThemeColor,
+		BackgroundColor: "#f5f6f8",
+		LoadingLabel:    "Loading Frontdesk… {progress}%",
+		Icon: goapp.Icon{
+			Default: "/web/icon-192.png",
+			Large:   "/web/icon-512.png",
+			// The PNGs are full-bleed with the glyph in the safe zone.
+			Maskable: "/web/icon-512.png",
+			SVG:      "/web/icon.svg",
+		},
+		Styles:                  []string{"/web/app.css"},
+		Resources:               resources,
+		Version:                 opts.Version,
+		WasmContentLengthHeader: WasmContentLengthHeader,
+	}
+}
+
+// unchanged resolves every path to itself. Unlike go-app's default
+// (LocalDir) it is not an http.Handler, so /web/ stays with the server.
+type unchanged struct{}
+
+func (unchanged) Resolve(location string) string {
+	if location == "" {
+		return "/"
+	}
+	return location
+}

@@ -1,0 +1,172 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"net/http"
+	"strings"
+
+	"github.com/frontdesk/frontdesk/backend/password"
+	"github.com/frontdesk/frontdesk/backend/postgres"
+	"github.com/frontdesk/frontdesk/model"
+)
+
+// SessionCookie holds the agent's session token.
+const SessionCookie = "fd_session"
+
+type sessionKey struct{}
+
+// sessionFrom returns the signed-in agent's session; agentOnly guarantees it.
+func sessionFrom(ctx context.Context) model.Session {
+	s, _ := ctx.Value(sessionKey{}).(model.Session)
+	return s
+}
+
+// randomToken returns n random bytes, base64url encoded.
+func randomToken(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on Linux
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// dummyHash is verified against when the email is unknown, so a wrong email
+// and a wrong password take the same time.
+var dummyHash, _ = password.Hash("not a real password")
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	var in model.LoginRequest
+	if err := decode(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var f model.Fields
+	if strings.TrimSpace(in.Email) == "" {
+		f.Add("email", "is required")
+	}
+	if in.Password == "" {
+		f.Add("password", "is required")
+	}
+	if len(in.Email) > 254 || len(in.Password) > 256 {
+		f.Add("password", "is too long")
+	}
+	if err := f.Err(); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if ok, wait := s.loginIP.Allow(s.clientIP(r)); !ok {
+		s.rateLimited(w, r, wait)
+		return
+	}
+	if ok, wait := s.loginAccount.Allow(strings.ToLower(in.Email)); !ok {
+		s.rateLimited(w, r, wait)
+		return
+	}
+
+	invalid := &model.Error{Status: http.StatusUnauthorized, Code: model.CodeInvalidCredential, Message: "The email or password is not correct."}
+	agent, hash, err := s.db.Credentials(r.Context(), in.Email)
+	if postgres.IsNotFound(err) {
+		password.Verify(dummyHash, in.Password) //nolint:errcheck // timing only
+		s.writeError(w, r, invalid)
+		return
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ok, err := password.Verify(hash, in.Password)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if !ok {
+		s.writeError(w, r, invalid)
+		return
+	}
+	if !agent.Active {
+		s.writeError(w, r, &model.Error{Status: http.StatusForbidden, Code: model.CodeAccountDisabled, Message: "This account has been deactivated. Ask an admin to reactivate it."})
+		return
+	}
+
+	token := randomToken(32)
+	sess, err := s.db.CreateSession(r.Context(), agent, token, randomToken(32), s.cfg.SessionTTL)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	http.SetCookie(w, s.sessionCookie(r, token, int(s.cfg.SessionTTL.Seconds())))
+	writeJSON(w, http.StatusOK, sess)
+}
+
+func (s *Server) sessionCookie(r *http.Request, value string, maxAge int) *http.Cookie {
+	return &http.Cookie{
+		Name: SessionCookie, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: r.TLS != nil || s.cfg.BaseURL.Scheme == "https",
+	}
+}
+
+func (s *Server) session(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, sessionFrom(r.Context()))
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	c, _ := r.Cookie(SessionCookie)
+	if err := s.db.DeleteSession(r.Context(), c.Value); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	http.SetCookie(w, s.sessionCookie(r, "", -1))
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// agentOnly resolves the session cookie and, for state-changing methods,
+// checks the CSRF token and the request's origin.
+func (s *Server) agentOnly(h http.HandlerFunc) http.Handler {
+	return crossOrigin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sess, err := s.Authenticate(r)
+		if err != nil {
+			if e, ok := model.AsError(err); ok && e.Status == http.StatusUnauthorized {
+				http.SetCookie(w, s.sessionCookie(r, "", -1))
+			}
+			s.writeError(w, r, err)
+			return
+		}
+		if !safeMethod(r.Method) {
+			got := r.Header.Get(model.CSRFHeader)
+			if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRFToken)) != 1 {
+				s.writeError(w, r, &model.Error{Status: http.StatusForbidden, Code: model.CodeCSRF, Message: "Missing or wrong " + model.CSRFHeader + " header."})
+				return
+			}
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess)))
+	}))
+}
+
+// Authenticate resolves the request's session cookie. The websocket hub
+// uses it too.
+func (s *Server) Authenticate(r *http.Request) (model.Session, error) {
+	c, err := r.Cookie(SessionCookie)
+	if err != nil || c.Value == "" || len(c.Value) > 128 {
+		return model.Session{}, &model.Error{Status: http.StatusUnauthorized, Code: model.CodeUnauthenticated, Message: "Please sign in."}
+	}
+	return s.db.Session(r.Context(), c.Value)
+}
+
+// adminOnly is agentOnly for admins.
+func (s *Server) adminOnly(h http.HandlerFunc) http.Handler {
+	return s.agentOnly(func(w http.ResponseWriter, r *http.Request) {
+		if sessionFrom(r.Context()).Agent.Role != model.RoleAdmin {
+			s.writeError(w, r, &model.Error{Status: http.StatusForbidden, Code: model.CodeForbidden, Message: "Only admins can do this."})
+			return
+		}
+		h(w, r)
+	})
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}

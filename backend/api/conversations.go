@@ -1,0 +1,184 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/frontdesk/frontdesk/backend/postgres"
+	"github.com/frontdesk/frontdesk/model"
+)
+
+// queryInt reads a non-negative integer query parameter.
+func queryInt(r *http.Request, name string, def, max int64) (int64, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 || n > max {
+		return 0, &model.Error{Status: http.StatusUnprocessableEntity, Code: model.CodeValidation, Message: "Invalid query parameter " + name + ".",
+			Fields: map[string]string{name: "must be a whole number from 0 to " + strconv.FormatInt(max, 10)}}
+	}
+	return n, nil
+}
+
+func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) {
+	sess := sessionFrom(r.Context())
+	view := postgres.View(r.URL.Query().Get("view"))
+	if view == "" {
+		view = postgres.ViewOpen
+	}
+	service, err := queryInt(r, "service", 0, 1<<53)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	limit, err := queryInt(r, "limit", 100, 500)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	list, err := s.db.Conversations(r.Context(), sess.Agent, view, service, int(limit))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list)
+}
+
+func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	sess := sessionFrom(r.Context())
+	c, err := s.db.Conversation(r.Context(), sess.Agent.OrganizationID, id, sess.Agent.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+// conversationMessages answers GET …/messages?after=SEQ&limit=N for agents
+// and guests alike once the conversation is known.
+func (s *Server) conversationMessages(w http.ResponseWriter, r *http.Request, orgID, convID int64) {
+	after, err := queryInt(r, "after", 0, 1<<53)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	limit, err := queryInt(r, "limit", 200, 1000)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	msgs, err := s.db.Messages(r.Context(), orgID, convID, after, int(limit))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, msgs)
+}
+
+func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	sess := sessionFrom(r.Context())
+	if _, err := s.db.Conversation(r.Context(), sess.Agent.OrganizationID, id, sess.Agent.ID); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.conversationMessages(w, r, sess.Agent.OrganizationID, id)
+}
+
+// postMessage stores a message and answers 201, or 200 with the stored
+// message when the client id was used before.
+func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, orgID, convID int64, author postgres.Author) {
+	var in model.SendMessage
+	if err := decode(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res, err := s.db.AppendMessage(r.Context(), orgID, convID, author, in.ClientID, in.Body)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if s.hub != nil && !res.Duplicate {
+		s.hub.AfterMessage(r.Context(), orgID, convID, res)
+	}
+	status := http.StatusCreated
+	if res.Duplicate {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, res.Message)
+}
+
+func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	a := sessionFrom(r.Context()).Agent
+	s.postMessage(w, r, a.OrganizationID, id, postgres.Author{Kind: model.AuthorAgent, ID: &a.ID, Name: a.Name})
+}
+
+func (s *Server) patchConversation(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var in model.ConversationPatch
+	if err := decode(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if in.Status == nil || !in.Status.Valid() {
+		s.writeError(w, r, (model.Fields{"status": "must be open, pending or resolved"}).Err())
+		return
+	}
+	c, err := s.db.SetStatus(r.Context(), sessionFrom(r.Context()).Agent.OrganizationID, id, *in.Status)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) markRead(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var in model.ReadMarker
+	if err := decode(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	sess := sessionFrom(r.Context())
+	if _, err := s.db.Conversation(r.Context(), sess.Agent.OrganizationID, id, sess.Agent.ID); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.db.MarkRead(r.Context(), sess.Agent.OrganizationID, id, sess.Agent.ID, in.Seq); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) agentSocket(w http.ResponseWriter, r *http.Request) {
+	if s.hub == nil {
+		s.writeError(w, r, &model.Error{Status: http.StatusServiceUnavailable, Code: model.CodeUnavailable, Message: "Live updates are not available."})
+		return
+	}
+	s.hub.ServeAgent(w, r, sessionFrom(r.Context()))
+}

@@ -1,0 +1,255 @@
+package api
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/frontdesk/frontdesk/backend/postgres"
+	"github.com/frontdesk/frontdesk/model"
+)
+
+// Guests' tokens are base64url strings of at least 128 bits.
+var tokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{22,64}$`)
+
+func (s *Server) widgetByKey(r *http.Request) (model.Widget, error) {
+	key := r.PathValue("key")
+	if len(key) > 64 {
+		return model.Widget{}, &model.Error{Status: http.StatusNotFound, Code: model.CodeNotFound, Message: "Widget not found."}
+	}
+	return s.db.WidgetByKey(r.Context(), key)
+}
+
+func (s *Server) widgetConfig(w http.ResponseWriter, r *http.Request) {
+	wd, err := s.widgetByKey(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	online, err := s.db.ServiceOnline(r.Context(), wd.OrganizationID, wd.ServiceID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, model.WidgetConfig{
+		Key: wd.PublicKey, Name: wd.Name, Color: wd.Color, Greeting: wd.Greeting,
+		PreChatName: wd.PreChatName, PreChatEmail: wd.PreChatEmail, Online: online,
+	})
+}
+
+// guestView is what a guest may see of their conversation.
+func (s *Server) guestView(r *http.Request, a postgres.GuestAccess) (model.GuestConversation, error) {
+	c := a.Conversation
+	g := model.GuestConversation{
+		ID: c.ID, Token: a.Token, Channel: c.Channel, Status: c.Status, GuestName: c.Guest.Name,
+		GuestEmail: c.Guest.Email, LastSeq: c.LastSeq,
+	}
+	if c.AssigneeID != nil {
+		if agent, err := s.db.Agent(r.Context(), c.OrganizationID, *c.AssigneeID); err == nil {
+			g.AgentName, g.AgentPhoto = agent.Name, agent.PhotoURL
+		}
+	}
+	var serviceID *int64 = c.ServiceID
+	if a.WidgetID != nil {
+		if wd, err := s.db.Widget(r.Context(), c.OrganizationID, *a.WidgetID); err == nil {
+			g.Color, g.Greeting, g.WidgetTitle = wd.Color, wd.Greeting, wd.Name
+		}
+	}
+	online, err := s.db.ServiceOnline(r.Context(), c.OrganizationID, serviceID)
+	if err != nil {
+		return g, err
+	}
+	g.Online = online
+	return g, nil
+}
+
+func validateStart(in *model.StartConversation, wd model.Widget) error {
+	var f model.Fields
+	if !tokenPattern.MatchString(in.VisitorToken) {
+		f.Add("visitor_token", "must be 22–64 URL-safe characters")
+	}
+	in.Name = strings.TrimSpace(in.Name)
+	in.Email = strings.TrimSpace(in.Email)
+	if wd.PreChatName || in.Name != "" {
+		checkText(&f, "name", in.Name, 1, 200)
+	}
+	if wd.PreChatEmail || in.Email != "" {
+		checkEmail(&f, "email", in.Email)
+	}
+	if len(in.Language) > 16 {
+		f.Add("language", "is too long")
+	}
+	return f.Err()
+}
+
+func (s *Server) startConversation(w http.ResponseWriter, r *http.Request) {
+	wd, err := s.widgetByKey(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var in model.StartConversation
+	if err := decode(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := validateStart(&in, wd); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	nc := postgres.NewConversation{
+		OrganizationID: wd.OrganizationID, Channel: model.ChannelWidget, WidgetID: &wd.ID, ServiceID: wd.ServiceID,
+		VisitorToken: in.VisitorToken, Guest: model.Guest{Name: in.Name, Email: in.Email},
+		Language: languageOf(in.Language, r), AccessToken: randomToken(24), ReuseOpen: true,
+	}
+	if s.router != nil {
+		if nc.AssigneeID, err = s.router.Route(r.Context(), wd.OrganizationID, wd.ServiceID); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	a, created, err := s.db.StartConversation(r.Context(), nc)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	view, err := s.guestView(r, a)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, view)
+}
+
+func (s *Server) currentConversation(w http.ResponseWriter, r *http.Request) {
+	wd, err := s.widgetByKey(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	visitor := r.URL.Query().Get("visitor")
+	if !tokenPattern.MatchString(visitor) {
+		s.writeError(w, r, (model.Fields{"visitor": "must be 22–64 URL-safe characters"}).Err())
+		return
+	}
+	a, err := s.db.LatestConversation(r.Context(), wd.OrganizationID, wd.ID, visitor)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	view, err := s.guestView(r, a)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, view)
+}
+
+// guestAccess resolves the {token} path value. Unknown and malformed tokens
+// are the same 404, so tokens cannot be probed.
+func (s *Server) guestAccess(r *http.Request) (postgres.GuestAccess, error) {
+	token := r.PathValue("token")
+	if token == "" {
+		token = r.URL.Query().Get("token")
+	}
+	if !tokenPattern.MatchString(token) {
+		return postgres.GuestAccess{}, &model.Error{Status: http.StatusNotFound, Code: model.CodeNotFound, Message: "Conversation not found."}
+	}
+	return s.db.ConversationByToken(r.Context(), token)
+}
+
+func (s *Server) guestConversation(w http.ResponseWriter, r *http.Request) {
+	a, err := s.guestAccess(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	view, err := s.guestView(r, a)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, view)
+}
+
+func (s *Server) guestMessages(w http.ResponseWriter, r *http.Request) {
+	a, err := s.guestAccess(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.conversationMessages(w, r, a.Conversation.OrganizationID, a.Conversation.ID)
+}
+
+func (s *Server) guestSend(w http.ResponseWriter, r *http.Request) {
+	a, err := s.guestAccess(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	name := a.Conversation.Guest.Name
+	if name == "" {
+		name = "Guest"
+	}
+	s.postMessage(w, r, a.Conversation.OrganizationID, a.Conversation.ID, postgres.Author{Kind: model.AuthorGuest, Name: name})
+}
+
+func (s *Server) guestEmail(w http.ResponseWriter, r *http.Request) {
+	a, err := s.guestAccess(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var in struct {
+		Email string `json:"email"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var f model.Fields
+	checkEmail(&f, "email", strings.TrimSpace(in.Email))
+	if err := f.Err(); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.db.SetGuestEmail(r.Context(), a.Conversation.OrganizationID, a.Conversation.Guest.ID, strings.TrimSpace(in.Email)); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) guestSocket(w http.ResponseWriter, r *http.Request) {
+	if s.hub == nil {
+		s.writeError(w, r, &model.Error{Status: http.StatusServiceUnavailable, Code: model.CodeUnavailable, Message: "Live updates are not available."})
+		return
+	}
+	a, err := s.guestAccess(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.hub.ServeGuest(w, r, a)
+}
+
+// languageOf picks the guest's language: what the widget says, else the
+// browser's first choice, as a bare lowercase primary tag.
+func languageOf(explicit string, r *http.Request) string {
+	tag := explicit
+	if tag == "" {
+		tag = r.Header.Get("Accept-Language")
+	}
+	tag = strings.ToLower(strings.TrimSpace(tag))
+	if i := strings.IndexAny(tag, "-_,;"); i >= 0 {
+		tag = tag[:i]
+	}
+	if len(tag) < 2 || len(tag) > 3 {
+		return "en"
+	}
+	return tag
+}

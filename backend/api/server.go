@@ -1,0 +1,176 @@
+// Package api is Frontdesk's HTTP interface: the JSON API under /api/v1,
+// health and metrics endpoints, and the middleware every request passes
+// through (recovery, logging, metrics, security headers, sign-in, CSRF).
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/frontdesk/frontdesk/backend/postgres"
+	"github.com/frontdesk/frontdesk/backend/ratelimit"
+	"github.com/frontdesk/frontdesk/backend/realtime"
+	"github.com/frontdesk/frontdesk/model"
+)
+
+// Config is what the API needs to know about its deployment.
+type Config struct {
+	// BaseURL is the public URL of this server, e.g. https://frontdesk.example.com.
+	BaseURL *url.URL
+	// SessionTTL is how long a sign-in lasts.
+	SessionTTL time.Duration
+	// TrustProxy makes the client address come from X-Forwarded-For.
+	TrustProxy bool
+	// LoginPerIP and LoginPerAccount limit sign-in attempts (burst, then one
+	// more per LoginEvery).
+	LoginPerIP, LoginPerAccount int
+	LoginEvery                  time.Duration
+	// PublicBurst and PublicEvery limit guests' requests per address.
+	PublicBurst int
+	PublicEvery time.Duration
+}
+
+// DefaultConfig is a working configuration for local use.
+func DefaultConfig() Config {
+	u, _ := url.Parse("http://localhost:8080")
+	return Config{
+		BaseURL: u, SessionTTL: 14 * 24 * time.Hour,
+		LoginPerIP: 20, LoginPerAccount: 10, LoginEvery: 30 * time.Second,
+		PublicBurst: 60, PublicEvery: time.Second,
+	}
+}
+
+// Server routes and serves every HTTP request.
+type Server struct {
+	cfg Config
+	db  *postgres.DB
+	log *slog.Logger
+	mux *http.ServeMux
+
+	loginIP, loginAccount, public *ratelimit.Limiter
+
+	hub    *realtime.Hub
+	router Router
+
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+// New builds the server. Extra handlers (the PWA, static files, visitor
+// pages) are added by the caller with Handle.
+func New(cfg Config, db *postgres.DB, log *slog.Logger) *Server {
+	s := &Server{
+		cfg: cfg, db: db, log: log, mux: http.NewServeMux(),
+		loginIP:      ratelimit.New(cfg.LoginPerIP, cfg.LoginEvery),
+		loginAccount: ratelimit.New(cfg.LoginPerAccount, cfg.LoginEvery),
+		public:       ratelimit.New(cfg.PublicBurst, cfg.PublicEvery),
+		registry:     prometheus.NewRegistry(),
+	}
+	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "frontdesk_http_requests_total", Help: "HTTP requests by route, method and status.",
+	}, []string{"route", "method", "code"})
+	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "frontdesk_http_request_duration_seconds", Help: "HTTP request latency by route.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+	}, []string{"route"})
+	s.registry.MustRegister(s.requests, s.latency,
+		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	s.routes()
+	return s
+}
+
+// Router picks the assignee of a new conversation routed to a service, by
+// the service's strategy; nil leaves it in the queue.
+type Router interface {
+	Route(ctx context.Context, orgID int64, serviceID *int64) (*int64, error)
+}
+
+// SetHub connects the realtime hub (websockets).
+func (s *Server) SetHub(h *realtime.Hub) { s.hub = h }
+
+// SetRouter sets how new conversations are assigned.
+func (s *Server) SetRouter(r Router) { s.router = r }
+
+// Registry is where other parts of the server register their metrics.
+func (s *Server) Registry() *prometheus.Registry { return s.registry }
+
+// Handle adds a handler for pattern (net/http ServeMux syntax).
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
+// Handler returns the server with its middleware around it.
+func (s *Server) Handler() http.Handler {
+	return s.recoverer(s.observe(securityHeaders(s.mux)))
+}
+
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
+
+	// Signing in has no session yet: cross-origin protection stands in for
+	// the CSRF token.
+	s.mux.Handle("POST /api/v1/auth/login", crossOrigin(http.HandlerFunc(s.login)))
+	s.mux.Handle("GET /api/v1/auth/session", s.agentOnly(s.session))
+	s.mux.Handle("POST /api/v1/auth/logout", s.agentOnly(s.logout))
+
+	s.mux.Handle("GET /api/v1/agents", s.agentOnly(s.listAgents))
+	s.mux.Handle("POST /api/v1/agents", s.adminOnly(s.createAgent))
+	s.mux.Handle("GET /api/v1/agents/{id}", s.agentOnly(s.getAgent))
+	s.mux.Handle("PATCH /api/v1/agents/{id}", s.adminOnly(s.updateAgent))
+	s.mux.Handle("DELETE /api/v1/agents/{id}", s.adminOnly(s.deactivateAgent))
+
+	s.mux.Handle("GET /api/v1/services", s.agentOnly(s.listServices))
+	s.mux.Handle("POST /api/v1/services", s.adminOnly(s.createService))
+	s.mux.Handle("GET /api/v1/services/{id}", s.agentOnly(s.getService))
+	s.mux.Handle("PATCH /api/v1/services/{id}", s.adminOnly(s.updateService))
+	s.mux.Handle("DELETE /api/v1/services/{id}", s.adminOnly(s.deleteService))
+
+	s.mux.Handle("GET /api/v1/widgets", s.agentOnly(s.listWidgets))
+	s.mux.Handle("POST /api/v1/widgets", s.adminOnly(s.createWidget))
+	s.mux.Handle("GET /api/v1/widgets/{id}", s.agentOnly(s.getWidget))
+	s.mux.Handle("PATCH /api/v1/widgets/{id}", s.adminOnly(s.updateWidget))
+
+	s.mux.Handle("GET /api/v1/conversations", s.agentOnly(s.listConversations))
+	s.mux.Handle("GET /api/v1/conversations/{id}", s.agentOnly(s.getConversation))
+	s.mux.Handle("PATCH /api/v1/conversations/{id}", s.agentOnly(s.patchConversation))
+	s.mux.Handle("GET /api/v1/conversations/{id}/messages", s.agentOnly(s.listMessages))
+	s.mux.Handle("POST /api/v1/conversations/{id}/messages", s.agentOnly(s.sendMessage))
+	s.mux.Handle("POST /api/v1/conversations/{id}/read", s.agentOnly(s.markRead))
+	s.mux.Handle("GET /ws/agent", s.agentOnly(s.agentSocket))
+
+	// Guests: no session, capability tokens, rate limited per address.
+	public := func(h http.HandlerFunc) http.Handler { return s.Public(h) }
+	s.mux.Handle("GET /api/v1/public/widgets/{key}", public(s.widgetConfig))
+	s.mux.Handle("POST /api/v1/public/widgets/{key}/conversations", public(s.startConversation))
+	s.mux.Handle("GET /api/v1/public/widgets/{key}/conversations/current", public(s.currentConversation))
+	s.mux.Handle("GET /api/v1/public/conversations/{token}", public(s.guestConversation))
+	s.mux.Handle("GET /api/v1/public/conversations/{token}/messages", public(s.guestMessages))
+	s.mux.Handle("POST /api/v1/public/conversations/{token}/messages", public(s.guestSend))
+	s.mux.Handle("POST /api/v1/public/conversations/{token}/email", public(s.guestEmail))
+	s.mux.Handle("GET /ws/guest", public(s.guestSocket))
+
+	// Anything else under /api answers in the API's own error shape.
+	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, &model.Error{Status: http.StatusNotFound, Code: model.CodeNotFound, Message: "No such API endpoint."})
+	})
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
+		s.log.WarnContext(ctx, "readiness: database unreachable", "err", err)
+		s.writeError(w, r, &model.Error{Status: http.StatusServiceUnavailable, Code: model.CodeUnavailable, Message: "The database is not reachable."})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}

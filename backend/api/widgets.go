@@ -1,0 +1,147 @@
+package api
+
+import (
+	"fmt"
+	"html"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/frontdesk/frontdesk/model"
+)
+
+var colorPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+
+// Snippet is the one tag a site owner pastes into their pages.
+func (s *Server) Snippet(w model.Widget) string {
+	base := strings.TrimRight(s.cfg.BaseURL.String(), "/")
+	return fmt.Sprintf(`<script src="%s/widget.js" data-frontdesk-widget="%s" async></script>`,
+		html.EscapeString(base), html.EscapeString(w.PublicKey))
+}
+
+func (s *Server) withSnippet(w model.Widget) model.Widget {
+	w.Snippet = s.Snippet(w)
+	return w
+}
+
+func (s *Server) listWidgets(w http.ResponseWriter, r *http.Request) {
+	widgets, err := s.db.Widgets(r.Context(), sessionFrom(r.Context()).Agent.OrganizationID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	for i := range widgets {
+		widgets[i] = s.withSnippet(widgets[i])
+	}
+	writeJSON(w, http.StatusOK, widgets)
+}
+
+func (s *Server) getWidget(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	wd, err := s.db.Widget(r.Context(), sessionFrom(r.Context()).Agent.OrganizationID, id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.withSnippet(wd))
+}
+
+// applyWidget validates in and applies it to wd.
+func applyWidget(wd *model.Widget, in model.WidgetInput, creating bool) error {
+	var f model.Fields
+	if in.Name != nil {
+		checkText(&f, "name", *in.Name, 1, 100)
+		wd.Name = strings.TrimSpace(*in.Name)
+	} else if creating {
+		f.Add("name", "is required")
+	}
+	if in.Color != nil {
+		if !colorPattern.MatchString(*in.Color) {
+			f.Add("color", "must be a colour like #2563eb")
+		}
+		wd.Color = strings.ToLower(*in.Color)
+	}
+	if in.Greeting != nil {
+		checkText(&f, "greeting", *in.Greeting, 0, 500)
+		wd.Greeting = *in.Greeting
+	}
+	if in.ServiceID != nil {
+		if *in.ServiceID <= 0 {
+			wd.ServiceID = nil
+		} else {
+			wd.ServiceID = in.ServiceID
+		}
+	}
+	if in.PreChatName != nil {
+		wd.PreChatName = *in.PreChatName
+	}
+	if in.PreChatEmail != nil {
+		wd.PreChatEmail = *in.PreChatEmail
+	}
+	if in.AllowedOrigins != nil {
+		if len(*in.AllowedOrigins) > 50 {
+			f.Add("allowed_origins", "has too many entries")
+		}
+		origins := make([]string, 0, len(*in.AllowedOrigins))
+		for i, o := range *in.AllowedOrigins {
+			o = strings.TrimRight(strings.TrimSpace(o), "/")
+			checkOrigin(&f, fmt.Sprintf("allowed_origins[%d]", i), o)
+			origins = append(origins, strings.ToLower(o))
+		}
+		wd.AllowedOrigins = origins
+	}
+	return f.Err()
+}
+
+func (s *Server) createWidget(w http.ResponseWriter, r *http.Request) {
+	var in model.WidgetInput
+	if err := decode(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	wd := model.Widget{Color: "#2563eb", PreChatName: true, PreChatEmail: true, Greeting: "Hi! How can we help?"}
+	if err := applyWidget(&wd, in, true); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	wd.PublicKey = "wk_" + randomToken(18)
+	created, err := s.db.CreateWidget(r.Context(), sessionFrom(r.Context()).Agent.OrganizationID, wd)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, s.withSnippet(created))
+}
+
+func (s *Server) updateWidget(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var in model.WidgetInput
+	if err := decode(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	orgID := sessionFrom(r.Context()).Agent.OrganizationID
+	wd, err := s.db.Widget(r.Context(), orgID, id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := applyWidget(&wd, in, false); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	updated, err := s.db.UpdateWidget(r.Context(), orgID, wd)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.withSnippet(updated))
+}

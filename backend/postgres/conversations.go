@@ -1,0 +1,556 @@
+package postgres
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+
+	"github.com/frontdesk/frontdesk/model"
+)
+
+// NotifyChannel is the PostgreSQL channel realtime events travel on. Events
+// are sent with pg_notify inside the transaction that causes them, so they
+// are delivered exactly when, and only if, it commits: to every server
+// instance listening, including this one.
+const NotifyChannel = "frontdesk_events"
+
+// Notification is the payload on NotifyChannel.
+type Notification struct {
+	OrganizationID int64 `json:"o"`
+	ConversationID int64 `json:"c,omitempty"`
+	// Event is complete unless it was too large for a notification; then
+	// Message is nil and listeners load it by Seq.
+	Event model.Event `json:"e"`
+}
+
+// pg_notify payloads must stay under 8000 bytes.
+const maxNotifyPayload = 7900
+
+func notify(ctx context.Context, idb bun.IDB, n Notification) error {
+	b, err := json.Marshal(n)
+	if err != nil {
+		return fmt.Errorf("encode notification: %w", err)
+	}
+	if len(b) > maxNotifyPayload && n.Event.Message != nil {
+		n.Event.Seq = n.Event.Message.Seq
+		n.Event.Message = nil
+		if b, err = json.Marshal(n); err != nil {
+			return fmt.Errorf("encode notification: %w", err)
+		}
+	}
+	if _, err := idb.ExecContext(ctx, "SELECT pg_notify(?, ?)", NotifyChannel, string(b)); err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	return nil
+}
+
+type guestRow struct {
+	bun.BaseModel  `bun:"table:guests,alias:g"`
+	ID             int64 `bun:",pk,autoincrement"`
+	OrganizationID int64
+	VisitorHash    []byte
+	Name           string
+	Email          string
+	Phone          string
+	Company        string
+	Language       string
+	CreatedAt      time.Time `bun:",nullzero,default:now()"`
+}
+
+type conversationRow struct {
+	bun.BaseModel  `bun:"table:conversations,alias:c"`
+	ID             int64 `bun:",pk,autoincrement"`
+	OrganizationID int64
+	Channel        string
+	Status         string
+	GuestID        int64
+	WidgetID       *int64
+	ServiceID      *int64
+	AssigneeID     *int64
+	AccessToken    string
+	Language       string
+	LastSeq        int64
+	LastMessage    string
+	GuestReadSeq   int64
+	CreatedAt      time.Time `bun:",nullzero,default:now()"`
+	UpdatedAt      time.Time `bun:",nullzero,default:now()"`
+}
+
+// conversationView is a conversation with what lists and panels show.
+type conversationView struct {
+	conversationRow `bun:",extend"`
+	GuestName       string
+	GuestEmail      string
+	GuestPhone      string
+	GuestCompany    string
+	ServiceName     *string
+	Unread          int64 `bun:",scanonly"`
+}
+
+func (v conversationView) model() model.Conversation {
+	c := model.Conversation{
+		ID: v.ID, OrganizationID: v.OrganizationID, Channel: model.Channel(v.Channel), Status: model.Status(v.Status),
+		ServiceID: v.ServiceID, AssigneeID: v.AssigneeID, LastSeq: v.LastSeq, LastMessage: v.LastMessage,
+		Unread: v.Unread, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, Tags: []model.Tag{},
+		Guest: model.Guest{ID: v.GuestID, Name: v.GuestName, Email: v.GuestEmail, Phone: v.GuestPhone, Company: v.GuestCompany},
+	}
+	if v.ServiceName != nil {
+		c.Tags = append(c.Tags, model.Tag{Kind: "service", Label: *v.ServiceName})
+	}
+	return c
+}
+
+// selectConversations joins what a conversation view shows; agentID (0 for
+// none) decides the unread count.
+func selectConversations(idb bun.IDB, rows *[]conversationView, agentID int64) *bun.SelectQuery {
+	return idb.NewSelect().Model(rows).
+		ColumnExpr("c.*").
+		ColumnExpr("g.name AS guest_name, g.email AS guest_email, g.phone AS guest_phone, g.company AS guest_company").
+		ColumnExpr("s.name AS service_name").
+		ColumnExpr(`c.last_seq - coalesce((SELECT ca.last_read_seq FROM conversation_agents ca
+			WHERE ca.conversation_id = c.id AND ca.agent_id = ?), 0) AS unread`, agentID).
+		Join("JOIN guests AS g ON g.id = c.guest_id").
+		Join("LEFT JOIN services AS s ON s.id = c.service_id")
+}
+
+// View names the inbox lists.
+type View string
+
+const (
+	ViewMine       View = "mine"
+	ViewUnassigned View = "unassigned"
+	ViewOpen       View = "open"
+	ViewResolved   View = "resolved"
+)
+
+// Conversations lists one inbox view for an agent, most recent first.
+func (db *DB) Conversations(ctx context.Context, agent model.Agent, view View, serviceID int64, limit int) ([]model.Conversation, error) {
+	var rows []conversationView
+	q := selectConversations(db.Bun, &rows, agent.ID).Where("c.organization_id = ?", agent.OrganizationID)
+	switch view {
+	case ViewMine:
+		q = q.Where("c.status <> 'resolved'").WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("c.assignee_id = ?", agent.ID).
+				WhereOr("EXISTS (SELECT 1 FROM conversation_agents ca WHERE ca.conversation_id = c.id AND ca.agent_id = ? AND ca.left_at IS NULL)", agent.ID)
+		})
+	case ViewUnassigned:
+		q = q.Where("c.status <> 'resolved' AND c.assignee_id IS NULL").
+			Where("(c.service_id IS NULL OR c.service_id IN (SELECT service_id FROM service_members WHERE agent_id = ?))", agent.ID)
+	case ViewOpen:
+		q = q.Where("c.status <> 'resolved'")
+	case ViewResolved:
+		q = q.Where("c.status = 'resolved'")
+	default:
+		return nil, &model.Error{Status: http.StatusUnprocessableEntity, Code: model.CodeValidation, Message: "Unknown view.", Fields: map[string]string{"view": "must be mine, unassigned, open or resolved"}}
+	}
+	if serviceID > 0 {
+		q = q.Where("c.service_id = ?", serviceID)
+	}
+	if err := q.Order("c.updated_at DESC", "c.id DESC").Limit(int64(limit)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("select conversations: %w", err)
+	}
+	out := make([]model.Conversation, len(rows))
+	for i, r := range rows {
+		out[i] = r.model()
+	}
+	return out, nil
+}
+
+// Conversation loads one conversation of an organization as agentID sees it.
+func (db *DB) Conversation(ctx context.Context, orgID, id, agentID int64) (model.Conversation, error) {
+	return conversation(ctx, db.Bun, orgID, id, agentID)
+}
+
+func conversation(ctx context.Context, idb bun.IDB, orgID, id, agentID int64) (model.Conversation, error) {
+	var rows []conversationView
+	if err := selectConversations(idb, &rows, agentID).Where("c.organization_id = ? AND c.id = ?", orgID, id).Scan(ctx); err != nil {
+		return model.Conversation{}, fmt.Errorf("select conversation: %w", err)
+	}
+	if len(rows) == 0 {
+		return model.Conversation{}, notFound("Conversation")
+	}
+	return rows[0].model(), nil
+}
+
+// GuestAccess is a conversation as its guest may see it, found by access
+// token.
+type GuestAccess struct {
+	Conversation model.Conversation
+	Token        string
+	WidgetID     *int64
+	Language     string
+}
+
+// ConversationByToken opens a conversation by its guest access token.
+func (db *DB) ConversationByToken(ctx context.Context, token string) (GuestAccess, error) {
+	if len(token) < 22 || len(token) > 64 {
+		return GuestAccess{}, notFound("Conversation")
+	}
+	var rows []conversationView
+	if err := selectConversations(db.Bun, &rows, 0).Where("c.access_token = ?", token).Scan(ctx); err != nil {
+		return GuestAccess{}, fmt.Errorf("select conversation: %w", err)
+	}
+	if len(rows) == 0 {
+		return GuestAccess{}, notFound("Conversation")
+	}
+	return GuestAccess{Conversation: rows[0].model(), Token: token, WidgetID: rows[0].WidgetID, Language: rows[0].Language}, nil
+}
+
+// NewConversation opens a conversation for a guest.
+type NewConversation struct {
+	OrganizationID int64
+	Channel        model.Channel
+	WidgetID       *int64
+	ServiceID      *int64
+	AssigneeID     *int64
+	// VisitorToken finds the guest again; empty for a one-off guest.
+	VisitorToken string
+	Guest        model.Guest
+	Language     string
+	AccessToken  string
+	// ReuseOpen returns the visitor's open conversation of the same widget
+	// instead of creating another.
+	ReuseOpen bool
+}
+
+// StartConversation finds or creates the guest and opens a conversation,
+// or returns the one the visitor already has open when ReuseOpen. created
+// tells which.
+func (db *DB) StartConversation(ctx context.Context, in NewConversation) (out GuestAccess, created bool, err error) {
+	err = db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var e error
+		out, created, e = startConversation(ctx, tx, in)
+		return e
+	})
+	return out, created, err
+}
+
+// StartConversationTx is StartConversation inside a caller's transaction
+// (booking a meeting creates its conversation with it).
+func StartConversationTx(ctx context.Context, tx bun.Tx, in NewConversation) (GuestAccess, bool, error) {
+	return startConversation(ctx, tx, in)
+}
+
+func visitorHash(token string) []byte {
+	h := sha256.Sum256([]byte("visitor:" + token))
+	return h[:]
+}
+
+func startConversation(ctx context.Context, tx bun.Tx, in NewConversation) (GuestAccess, bool, error) {
+	guest := guestRow{OrganizationID: in.OrganizationID, Name: in.Guest.Name, Email: strings.ToLower(in.Guest.Email), Phone: in.Guest.Phone, Company: in.Guest.Company, Language: in.Language}
+	if in.VisitorToken != "" {
+		guest.VisitorHash = visitorHash(in.VisitorToken)
+		// One guest per visitor and organization; a returning visitor's new
+		// details fill in what was missing without erasing what we knew.
+		if _, err := tx.NewInsert().Model(&guest).
+			On("CONFLICT (organization_id, visitor_hash) WHERE visitor_hash IS NOT NULL DO UPDATE").
+			Set("name = CASE WHEN EXCLUDED.name <> '' THEN EXCLUDED.name ELSE g.name END").
+			Set("email = CASE WHEN EXCLUDED.email <> '' THEN EXCLUDED.email ELSE g.email END").
+			Set("language = EXCLUDED.language").
+			Returning("*").Exec(ctx); err != nil {
+			return GuestAccess{}, false, fmt.Errorf("upsert guest: %w", translate(err))
+		}
+	} else if _, err := tx.NewInsert().Model(&guest).Returning("*").Exec(ctx); err != nil {
+		return GuestAccess{}, false, fmt.Errorf("insert guest: %w", translate(err))
+	}
+
+	if in.ReuseOpen {
+		var existing conversationRow
+		q := tx.NewSelect().Model(&existing).
+			Where("organization_id = ? AND guest_id = ? AND channel = ? AND status <> 'resolved'", in.OrganizationID, guest.ID, in.Channel)
+		if in.WidgetID != nil {
+			q = q.Where("widget_id = ?", *in.WidgetID)
+		}
+		if in.AssigneeID != nil {
+			q = q.Where("assignee_id = ?", *in.AssigneeID)
+		}
+		err := q.Order("updated_at DESC").Limit(1).Scan(ctx)
+		if err == nil {
+			c, err := conversation(ctx, tx, in.OrganizationID, existing.ID, 0)
+			return GuestAccess{Conversation: c, Token: existing.AccessToken, WidgetID: existing.WidgetID, Language: existing.Language}, false, err
+		}
+		if !noRows(err) {
+			return GuestAccess{}, false, fmt.Errorf("find open conversation: %w", err)
+		}
+	}
+
+	row := conversationRow{
+		OrganizationID: in.OrganizationID, Channel: string(in.Channel), Status: string(model.StatusOpen),
+		GuestID: guest.ID, WidgetID: in.WidgetID, ServiceID: in.ServiceID, AssigneeID: in.AssigneeID,
+		AccessToken: in.AccessToken, Language: in.Language,
+	}
+	if row.Language == "" {
+		row.Language = "en"
+	}
+	if _, err := tx.NewInsert().Model(&row).Returning("*").Exec(ctx); err != nil {
+		return GuestAccess{}, false, fmt.Errorf("insert conversation: %w", translate(err))
+	}
+	if in.AssigneeID != nil {
+		if err := joinConversation(ctx, tx, in.OrganizationID, row.ID, *in.AssigneeID, 0); err != nil {
+			return GuestAccess{}, false, err
+		}
+	}
+	c, err := conversation(ctx, tx, in.OrganizationID, row.ID, 0)
+	if err != nil {
+		return GuestAccess{}, false, err
+	}
+	if err := notify(ctx, tx, Notification{OrganizationID: in.OrganizationID, ConversationID: c.ID, Event: model.Event{Type: model.EventConversation, ConversationID: c.ID, Conversation: &c}}); err != nil {
+		return GuestAccess{}, false, err
+	}
+	return GuestAccess{Conversation: c, Token: row.AccessToken, WidgetID: row.WidgetID, Language: row.Language}, true, nil
+}
+
+// joinConversation makes an agent a participant (again), marking read up to
+// seq.
+func joinConversation(ctx context.Context, tx bun.IDB, orgID, convID, agentID, seq int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO conversation_agents (organization_id, conversation_id, agent_id, last_read_seq)
+		VALUES (?, ?, ?, ?)
+		ON CONFLICT (conversation_id, agent_id) DO UPDATE SET left_at = NULL,
+			last_read_seq = greatest(conversation_agents.last_read_seq, EXCLUDED.last_read_seq)`, orgID, convID, agentID, seq)
+	if err != nil {
+		return fmt.Errorf("join conversation: %w", translate(err))
+	}
+	return nil
+}
+
+// SetGuestEmail records where replies go while no agent is online.
+func (db *DB) SetGuestEmail(ctx context.Context, orgID, guestID int64, email string) error {
+	if _, err := db.Bun.NewUpdate().Table("guests").Set("email = ?", strings.ToLower(email)).
+		Where("organization_id = ? AND id = ?", orgID, guestID).Exec(ctx); err != nil {
+		return fmt.Errorf("set guest email: %w", err)
+	}
+	return nil
+}
+
+// LatestConversation returns the visitor's most recent conversation of a
+// widget that is not resolved.
+func (db *DB) LatestConversation(ctx context.Context, orgID, widgetID int64, visitorToken string) (GuestAccess, error) {
+	var row conversationRow
+	err := db.Bun.NewSelect().Model(&row).
+		Join("JOIN guests AS g ON g.id = c.guest_id").
+		Where("c.organization_id = ? AND c.widget_id = ? AND g.visitor_hash = ?", orgID, widgetID, visitorHash(visitorToken)).
+		Order("c.updated_at DESC").Limit(1).Scan(ctx)
+	if noRows(err) {
+		return GuestAccess{}, notFound("Conversation")
+	}
+	if err != nil {
+		return GuestAccess{}, fmt.Errorf("select latest conversation: %w", err)
+	}
+	return db.ConversationByToken(ctx, row.AccessToken)
+}
+
+// Author says who writes a message.
+type Author struct {
+	Kind model.AuthorKind
+	ID   *int64 // agent id for agents
+	Name string
+}
+
+// AppendResult is a stored message and whether it was stored before (a
+// retry with the same client id).
+type AppendResult struct {
+	Message   model.Message
+	Duplicate bool
+	// Reopened is true when a guest message reopened a resolved
+	// conversation.
+	Reopened bool
+}
+
+// AppendMessage stores a message with the conversation's next sequence
+// number. The conversation row is locked first, so concurrent senders get
+// consecutive numbers, and a client id seen before returns the stored
+// message instead of a second copy. The message event is notified in the
+// same transaction.
+func (db *DB) AppendMessage(ctx context.Context, orgID, convID int64, author Author, clientID, body string) (AppendResult, error) {
+	var res AppendResult
+	err := db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var e error
+		res, e = AppendMessageTx(ctx, tx, orgID, convID, author, clientID, body)
+		return e
+	})
+	return res, err
+}
+
+// AppendMessageTx is AppendMessage inside a caller's transaction.
+func AppendMessageTx(ctx context.Context, tx bun.Tx, orgID, convID int64, author Author, clientID, body string) (AppendResult, error) {
+	if err := CheckMessage(clientID, body); err != nil {
+		return AppendResult{}, err
+	}
+	var conv conversationRow
+	if err := tx.NewSelect().Model(&conv).Column("id", "status", "last_seq").
+		Where("organization_id = ? AND id = ?", orgID, convID).For("UPDATE").Scan(ctx); err != nil {
+		if noRows(err) {
+			return AppendResult{}, notFound("Conversation")
+		}
+		return AppendResult{}, fmt.Errorf("lock conversation: %w", err)
+	}
+	if clientID != "" {
+		var m messageRow
+		err := tx.NewSelect().Model(&m).Where("conversation_id = ? AND client_id = ?", convID, clientID).Scan(ctx)
+		if err == nil {
+			return AppendResult{Message: m.model(), Duplicate: true}, nil
+		}
+		if !noRows(err) {
+			return AppendResult{}, fmt.Errorf("find message by client id: %w", err)
+		}
+	}
+
+	reopen := author.Kind == model.AuthorGuest && conv.Status == string(model.StatusResolved)
+	m := messageRow{
+		OrganizationID: orgID, ConversationID: convID, Seq: conv.LastSeq + 1, AuthorKind: string(author.Kind),
+		AuthorID: author.ID, AuthorName: author.Name, Body: body,
+	}
+	if clientID != "" {
+		m.ClientID = &clientID
+	}
+	if _, err := tx.NewInsert().Model(&m).Returning("*").Exec(ctx); err != nil {
+		return AppendResult{}, fmt.Errorf("insert message: %w", translate(err))
+	}
+	upd := tx.NewUpdate().Table("conversations").
+		Set("last_seq = ?", m.Seq).Set("last_message = ?", preview(body)).Set("updated_at = ?", m.CreatedAt).
+		Where("id = ?", convID)
+	if reopen {
+		upd = upd.Set("status = 'open'")
+	}
+	if author.Kind == model.AuthorGuest {
+		upd = upd.Set("guest_read_seq = ?", m.Seq)
+	}
+	if _, err := upd.Exec(ctx); err != nil {
+		return AppendResult{}, fmt.Errorf("advance conversation: %w", err)
+	}
+	if author.Kind == model.AuthorAgent && author.ID != nil {
+		if err := joinConversation(ctx, tx, orgID, convID, *author.ID, m.Seq); err != nil {
+			return AppendResult{}, err
+		}
+	}
+	msg := m.model()
+	if err := notify(ctx, tx, Notification{OrganizationID: orgID, ConversationID: convID, Event: model.Event{Type: model.EventMessage, ConversationID: convID, Message: &msg, Seq: msg.Seq}}); err != nil {
+		return AppendResult{}, err
+	}
+	if reopen {
+		c, err := conversation(ctx, tx, orgID, convID, 0)
+		if err != nil {
+			return AppendResult{}, err
+		}
+		if err := notify(ctx, tx, Notification{OrganizationID: orgID, ConversationID: convID, Event: model.Event{Type: model.EventConversation, ConversationID: convID, Conversation: &c}}); err != nil {
+			return AppendResult{}, err
+		}
+	}
+	return AppendResult{Message: msg, Reopened: reopen}, nil
+}
+
+// CheckMessage validates a message before anything is written.
+func CheckMessage(clientID, body string) error {
+	var f model.Fields
+	switch {
+	case strings.TrimSpace(body) == "":
+		f.Add("body", "is required")
+	case len(body) > model.MaxMessageBytes:
+		f.Add("body", fmt.Sprintf("must be at most %d bytes", model.MaxMessageBytes))
+	case !utf8.ValidString(body) || strings.ContainsRune(body, 0):
+		f.Add("body", "must be valid UTF-8 text")
+	}
+	if len(clientID) > 64 || strings.ContainsFunc(clientID, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
+		f.Add("client_id", "must be at most 64 printable ASCII characters")
+	}
+	return f.Err()
+}
+
+func preview(body string) string {
+	body = strings.Join(strings.Fields(body), " ")
+	if utf8.RuneCountInString(body) <= 140 {
+		return body
+	}
+	r := []rune(body)
+	return string(r[:140]) + "…"
+}
+
+type messageRow struct {
+	bun.BaseModel  `bun:"table:messages,alias:m"`
+	ID             int64 `bun:",pk,autoincrement"`
+	OrganizationID int64
+	ConversationID int64
+	Seq            int64
+	ClientID       *string
+	AuthorKind     string
+	AuthorID       *int64
+	AuthorName     string
+	Body           string
+	CreatedAt      time.Time `bun:",nullzero,default:now()"`
+}
+
+func (r messageRow) model() model.Message {
+	m := model.Message{
+		ID: r.ID, ConversationID: r.ConversationID, Seq: r.Seq, AuthorKind: model.AuthorKind(r.AuthorKind),
+		AuthorID: r.AuthorID, AuthorName: r.AuthorName, Body: r.Body, CreatedAt: r.CreatedAt,
+	}
+	if r.ClientID != nil {
+		m.ClientID = *r.ClientID
+	}
+	return m
+}
+
+// Messages returns up to limit messages of a conversation with seq > after,
+// in order. Callers have checked the conversation belongs to the caller.
+func (db *DB) Messages(ctx context.Context, orgID, convID, after int64, limit int) ([]model.Message, error) {
+	var rows []messageRow
+	if err := db.Bun.NewSelect().Model(&rows).
+		Where("organization_id = ? AND conversation_id = ? AND seq > ?", orgID, convID, after).
+		Order("seq").Limit(int64(limit)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("select messages: %w", err)
+	}
+	out := make([]model.Message, len(rows))
+	for i, r := range rows {
+		out[i] = r.model()
+	}
+	return out, nil
+}
+
+// SetStatus changes a conversation's status and notifies it.
+func (db *DB) SetStatus(ctx context.Context, orgID, convID int64, status model.Status) (model.Conversation, error) {
+	var out model.Conversation
+	err := db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewUpdate().Table("conversations").Set("status = ?", string(status)).Set("updated_at = ?", db.Now()).
+			Where("organization_id = ? AND id = ?", orgID, convID).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("update status: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("Conversation")
+		}
+		if out, err = conversation(ctx, tx, orgID, convID, 0); err != nil {
+			return err
+		}
+		return notify(ctx, tx, Notification{OrganizationID: orgID, ConversationID: convID, Event: model.Event{Type: model.EventConversation, ConversationID: convID, Conversation: &out}})
+	})
+	return out, err
+}
+
+// MarkRead records how far an agent has read.
+func (db *DB) MarkRead(ctx context.Context, orgID, convID, agentID, seq int64) error {
+	_, err := db.Bun.ExecContext(ctx, `INSERT INTO conversation_agents (organization_id, conversation_id, agent_id, last_read_seq, left_at)
+		SELECT organization_id, id, ?, least(?, last_seq), now() FROM conversations WHERE organization_id = ? AND id = ?
+		ON CONFLICT (conversation_id, agent_id) DO UPDATE SET last_read_seq = greatest(conversation_agents.last_read_seq, EXCLUDED.last_read_seq)`,
+		agentID, seq, orgID, convID)
+	if err != nil {
+		return fmt.Errorf("mark read: %w", translate(err))
+	}
+	return nil
+}
+
+// MarkGuestRead records how far the guest has read.
+func (db *DB) MarkGuestRead(ctx context.Context, orgID, convID, seq int64) error {
+	_, err := db.Bun.NewUpdate().Table("conversations").Set("guest_read_seq = greatest(guest_read_seq, least(?, last_seq))", seq).
+		Where("organization_id = ? AND id = ?", orgID, convID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("mark guest read: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,148 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/frontdesk/frontdesk/backend/pgtest"
+	"github.com/frontdesk/frontdesk/backend/postgres"
+	"github.com/frontdesk/frontdesk/model"
+)
+
+func TestMigrateIsIdempotentAndConcurrent(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	ctx := context.Background()
+	// The template is already migrated; start three "instances" at once and
+	// each must find nothing to do, without error.
+	var wg sync.WaitGroup
+	errs := make(chan error, 3)
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			db, err := postgres.Open(ctx, dsn)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer db.Close()
+			errs <- db.Migrate(ctx)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("migrate: %v", err)
+		}
+	}
+}
+
+func newAgent(email, slug string) postgres.NewAgent {
+	return postgres.NewAgent{Email: email, Name: "N " + slug, Slug: slug, TimeZone: "UTC", Role: model.RoleAgent, License: model.LicenseStandard, PasswordHash: "x"}
+}
+
+func TestAgentConstraints(t *testing.T) {
+	db := pgtest.Open(t)
+	ctx := context.Background()
+	org, err := db.CreateOrganization(ctx, "Acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateAgent(ctx, org.ID, newAgent("a@x.test", "a")); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		in   postgres.NewAgent
+		code string
+	}{
+		{"duplicate email, other case", newAgent("A@X.test", "b"), model.CodeEmailTaken},
+		{"duplicate slug", newAgent("b@x.test", "a"), model.CodeSlugTaken},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := db.CreateAgent(ctx, org.ID, tt.in)
+			var e *model.Error
+			if !errors.As(err, &e) || e.Code != tt.code {
+				t.Fatalf("got %v, want code %s", err, tt.code)
+			}
+		})
+	}
+}
+
+func TestServiceMembersStayInTheirOrganization(t *testing.T) {
+	db := pgtest.Open(t)
+	ctx := context.Background()
+	acme, _ := db.CreateOrganization(ctx, "Acme")
+	other, _ := db.CreateOrganization(ctx, "Other")
+	stranger, err := db.CreateAgent(ctx, other.ID, newAgent("s@o.test", "s"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "Sales"
+	ids := []int64{stranger.ID}
+	_, err = db.CreateService(ctx, acme.ID, postgres.ServiceSpec{Name: &name, MemberIDs: &ids})
+	var e *model.Error
+	if !errors.As(err, &e) || e.Code != model.CodeValidation {
+		t.Fatalf("got %v, want validation error", err)
+	}
+	services, err := db.Services(ctx, acme.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(services) != 0 {
+		t.Fatalf("half-written service left behind: %+v", services)
+	}
+}
+
+func TestServiceAssignableNeedsActiveStandardMember(t *testing.T) {
+	db := pgtest.Open(t)
+	ctx := context.Background()
+	org, _ := db.CreateOrganization(ctx, "Acme")
+	basic := newAgent("b@x.test", "b")
+	basic.License = model.LicenseBasic
+	b, _ := db.CreateAgent(ctx, org.ID, basic)
+	s, _ := db.CreateAgent(ctx, org.ID, newAgent("s@x.test", "s"))
+	name := "Billing"
+	ids := []int64{b.ID}
+	svc, err := db.CreateService(ctx, org.ID, postgres.ServiceSpec{Name: &name, MemberIDs: &ids})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if svc.Assignable {
+		t.Fatal("service with only a Basic member is assignable")
+	}
+	ids = []int64{b.ID, s.ID}
+	svc, err = db.UpdateService(ctx, org.ID, svc.ID, postgres.ServiceSpec{MemberIDs: &ids})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !svc.Assignable {
+		t.Fatal("service with a Standard member is not assignable")
+	}
+	off := false
+	if _, err := db.UpdateAgent(ctx, org.ID, s.ID, postgres.AgentPatch{Active: &off}); err != nil {
+		t.Fatal(err)
+	}
+	if svc, _ = db.Service(ctx, org.ID, svc.ID); svc.Assignable {
+		t.Fatal("service whose Standard member was deactivated is still assignable")
+	}
+}
+
+func TestLastAdminCannotBeDemoted(t *testing.T) {
+	db := pgtest.Open(t)
+	ctx := context.Background()
+	org, _ := db.CreateOrganization(ctx, "Acme")
+	in := newAgent("boss@x.test", "boss")
+	in.Role = model.RoleAdmin
+	admin, _ := db.CreateAgent(ctx, org.ID, in)
+	role := model.RoleAgent
+	_, err := db.UpdateAgent(ctx, org.ID, admin.ID, postgres.AgentPatch{Role: &role})
+	var e *model.Error
+	if !errors.As(err, &e) || e.Code != model.CodeLastAdmin {
+		t.Fatalf("got %v, want last_admin", err)
+	}
+}

@@ -1,0 +1,220 @@
+//go:build !js
+
+// Command frontdesk is the Frontdesk server: the JSON API, websockets, the
+// agent PWA and the visitor pages, from one binary. Compiled for the browser
+// (browser.go) the same main is the agent PWA.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+	_ "time/tzdata" // IANA zones even on hosts without /usr/share/zoneinfo
+
+	"github.com/frontdesk/frontdesk/app"
+	"github.com/frontdesk/frontdesk/assets"
+	"github.com/frontdesk/frontdesk/backend/api"
+	"github.com/frontdesk/frontdesk/backend/pgcluster"
+	"github.com/frontdesk/frontdesk/backend/postgres"
+	"github.com/frontdesk/frontdesk/backend/realtime"
+	"github.com/frontdesk/frontdesk/backend/seed"
+	"github.com/frontdesk/frontdesk/backend/web"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "frontdesk:", err)
+		os.Exit(1)
+	}
+}
+
+// run starts the server and blocks until ctx ends, then shuts down
+// gracefully.
+func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	m := &Main{Config: cfg, Stdout: stdout}
+	if err := m.Open(ctx); err != nil {
+		m.Close()
+		return err
+	}
+	defer m.Close()
+	<-ctx.Done()
+	m.Log.Info("shutting down")
+	return nil
+}
+
+// Main is the wired server, kept as a type so end-to-end tests can start
+// and stop the real thing.
+type Main struct {
+	Config config
+	Stdout io.Writer
+	Log    *slog.Logger
+
+	cluster  *pgcluster.Cluster
+	db       *postgres.DB
+	api      *api.Server
+	hub      *realtime.Hub
+	stopHub  context.CancelFunc
+	hubDone  chan struct{}
+	http     *http.Server
+	listener net.Listener
+	serveErr chan error
+}
+
+// Open starts everything: the database (a private cluster when no
+// DATABASE_URL), migrations, the demo seed, and the HTTP server.
+func (m *Main) Open(ctx context.Context) error {
+	m.Log = newLogger(m.Config, m.Stdout)
+
+	dsn := m.Config.DatabaseURL
+	if dsn == "" {
+		m.Log.Info("DATABASE_URL is unset: starting a private PostgreSQL", "dir", filepath.Join(m.Config.DataDir, "postgres"))
+		c, err := pgcluster.Start(ctx, pgcluster.Options{Dir: filepath.Join(m.Config.DataDir, "postgres"), Logger: m.Log})
+		if err != nil {
+			return fmt.Errorf("private database: %w", err)
+		}
+		m.cluster = c
+		dsn = c.DSN()
+	}
+	db, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	m.db = db
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+
+	var demo *seed.Demo
+	if m.Config.Demo {
+		d, err := seed.Run(ctx, db)
+		if err != nil {
+			return err
+		}
+		demo = &d
+	}
+
+	static, err := web.New(m.Config.WebDir, assets.FS)
+	if err != nil {
+		return err
+	}
+	m.api = api.New(api.Config{
+		BaseURL: m.Config.BaseURL, SessionTTL: 14 * 24 * time.Hour, TrustProxy: m.Config.TrustProxy,
+		LoginPerIP: m.Config.LoginPerIP, LoginPerAccount: m.Config.LoginPerAccount, LoginEvery: m.Config.LoginEvery,
+		PublicBurst: m.Config.PublicBurst, PublicEvery: m.Config.PublicEvery,
+	}, db, m.Log)
+	m.hub = realtime.New(db, m.Log, m.api.Registry())
+	m.api.SetHub(m.hub)
+	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
+	m.stopHub, m.hubDone = stopHub, make(chan struct{})
+	go func() {
+		defer close(m.hubDone)
+		m.hub.Run(hubCtx) //nolint:errcheck // Run only returns when stopped
+	}()
+	select {
+	case <-m.hub.Ready():
+	case <-time.After(10 * time.Second):
+		return fmt.Errorf("realtime: could not LISTEN for events")
+	}
+
+	app.Register()
+	m.api.Handle("/web/", static)
+	// go-app fetches these from itself when nothing else serves them.
+	for _, f := range []string{"/robots.txt", "/sitemap.xml", "/ads.txt"} {
+		m.api.Handle("GET "+f, static)
+	}
+	m.api.Handle("/", app.NewHandler(app.HandlerOptions{Resources: static.Resolver(), Version: static.Version()}))
+
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+	}
+	m.listener = ln
+	m.http = &http.Server{
+		Handler:           m.api.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
+	}
+	m.serveErr = make(chan error, 1)
+	go func() { m.serveErr <- m.http.Serve(ln) }()
+	m.Log.Info("listening", "addr", ln.Addr().String(), "url", m.Config.BaseURL.String())
+	if demo != nil {
+		printDemo(m.Stdout, m.Config.BaseURL.String(), *demo)
+	}
+	return nil
+}
+
+// URL is where the server answers.
+func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
+
+// Close stops accepting requests, lets running ones finish (up to 10 s),
+// then closes the database and stops a private cluster.
+func (m *Main) Close() error {
+	var errs []error
+	if m.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		if err := m.http.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+		}
+		cancel()
+		if err := <-m.serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+	}
+	if m.hub != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		errs = append(errs, m.hub.Shutdown(ctx))
+		cancel()
+		m.stopHub()
+		<-m.hubDone
+	}
+	if m.db != nil {
+		errs = append(errs, m.db.Close())
+	}
+	if m.cluster != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		errs = append(errs, m.cluster.Stop(ctx))
+		cancel()
+	}
+	return errors.Join(errs...)
+}
+
+func newLogger(cfg config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogJSON {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func printDemo(w io.Writer, base string, d seed.Demo) {
+	fmt.Fprintf(w, "\nFrontdesk is running with the demo organization %q.\n\n", d.Organization.Name)
+	fmt.Fprintf(w, "  Agent app:        %s/\n", base)
+	fmt.Fprintf(w, "  Demo website:     %s/demo\n", base)
+	fmt.Fprintf(w, "  Personal links:\n")
+	for _, a := range d.Agents {
+		if a.License == "standard" && a.Active {
+			fmt.Fprintf(w, "    %-16s  %s/l/%s\n", a.Name, base, a.Slug)
+		}
+	}
+	fmt.Fprintf(w, "\n  Demo logins (password for all: %s):\n", seed.DemoPassword)
+	for _, a := range d.Agents {
+		fmt.Fprintf(w, "    %-28s %-6s %-8s %s\n", a.Email, a.Role, a.License, a.Name)
+	}
+	fmt.Fprintln(w)
+}

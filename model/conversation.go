@@ -1,0 +1,142 @@
+package model
+
+import "time"
+
+// Channel is how a conversation started.
+type Channel string
+
+const (
+	ChannelWidget       Channel = "widget"
+	ChannelPersonalLink Channel = "personal_link"
+	ChannelMeeting      Channel = "meeting"
+)
+
+// Status is where a conversation is in its life.
+type Status string
+
+const (
+	StatusOpen     Status = "open"
+	StatusPending  Status = "pending"
+	StatusResolved Status = "resolved"
+)
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	return s == StatusOpen || s == StatusPending || s == StatusResolved
+}
+
+// Guest is a person outside the organization.
+type Guest struct {
+	ID      int64  `json:"id"`
+	Name    string `json:"name"`
+	Email   string `json:"email"`
+	Phone   string `json:"phone"`
+	Company string `json:"company"`
+}
+
+// Tag is a label shown on a conversation: its Service, or its Company from
+// the CRM.
+type Tag struct {
+	Kind  string `json:"kind"` // "service" or "company"
+	Label string `json:"label"`
+	URL   string `json:"url,omitempty"`
+}
+
+// Conversation is a thread between a guest and the organization's agents.
+type Conversation struct {
+	ID             int64     `json:"id"`
+	OrganizationID int64     `json:"organization_id"`
+	Channel        Channel   `json:"channel"`
+	Status         Status    `json:"status"`
+	ServiceID      *int64    `json:"service_id"`
+	AssigneeID     *int64    `json:"assignee_id"`
+	Guest          Guest     `json:"guest"`
+	Tags           []Tag     `json:"tags"`
+	LastSeq        int64     `json:"last_seq"`
+	LastMessage    string    `json:"last_message"`
+	Unread         int64     `json:"unread"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
+}
+
+// AuthorKind says who wrote a message.
+type AuthorKind string
+
+const (
+	AuthorAgent  AuthorKind = "agent"
+	AuthorGuest  AuthorKind = "guest"
+	AuthorSystem AuthorKind = "system"
+)
+
+// Message is one entry of a conversation. Seq numbers a conversation's
+// messages from 1 with no gaps; ClientID makes sending idempotent.
+type Message struct {
+	ID             int64      `json:"id"`
+	ConversationID int64      `json:"conversation_id"`
+	Seq            int64      `json:"seq"`
+	ClientID       string     `json:"client_id,omitempty"`
+	AuthorKind     AuthorKind `json:"author_kind"`
+	AuthorID       *int64     `json:"author_id,omitempty"`
+	AuthorName     string     `json:"author_name"`
+	Body           string     `json:"body"`
+	CreatedAt      time.Time  `json:"created_at"`
+}
+
+// MaxMessageBytes bounds a message body.
+const MaxMessageBytes = 8 << 10
+
+// SendMessage posts a message. ClientID, chosen by the sender, makes a
+// retry store the message once.
+type SendMessage struct {
+	ClientID string `json:"client_id"`
+	Body     string `json:"body"`
+}
+
+// ConversationPatch changes a conversation's status.
+type ConversationPatch struct {
+	Status *Status `json:"status,omitempty"`
+}
+
+// ReadMarker says how far a reader has read.
+type ReadMarker struct {
+	Seq int64 `json:"seq"`
+}
+
+// WidgetConfig is what a website widget needs to draw itself; it holds
+// nothing private.
+type WidgetConfig struct {
+	Key          string `json:"key"`
+	Name         string `json:"name"`
+	Color        string `json:"color"`
+	Greeting     string `json:"greeting"`
+	PreChatName  bool   `json:"pre_chat_name"`
+	PreChatEmail bool   `json:"pre_chat_email"`
+	// Online is true while an agent who would get the conversation is
+	// connected; otherwise the widget asks for an email.
+	Online bool `json:"online"`
+}
+
+// StartConversation opens a conversation from a widget or personal link.
+type StartConversation struct {
+	VisitorToken string `json:"visitor_token"`
+	Name         string `json:"name"`
+	Email        string `json:"email"`
+	Language     string `json:"language,omitempty"`
+}
+
+// GuestConversation is the guest's view of a conversation.
+type GuestConversation struct {
+	ID          int64   `json:"id"`
+	Token       string  `json:"token"`
+	Channel     Channel `json:"channel"`
+	Status      Status  `json:"status"`
+	GuestName   string  `json:"guest_name"`
+	GuestEmail  string  `json:"guest_email"`
+	AgentName   string  `json:"agent_name,omitempty"`
+	AgentPhoto  string  `json:"agent_photo,omitempty"`
+	LastSeq     int64   `json:"last_seq"`
+	Online      bool    `json:"online"`
+	Color       string  `json:"color,omitempty"`
+	Greeting    string  `json:"greeting,omitempty"`
+	WidgetTitle string  `json:"widget_title,omitempty"`
+}

@@ -1,0 +1,69 @@
+package model
+
+import "time"
+
+// MeetingStatus is where a meeting is in its life.
+type MeetingStatus string
+
+const (
+	MeetingScheduled MeetingStatus = "scheduled"
+	MeetingCancelled MeetingStatus = "cancelled"
+)
+
+// Meeting is a booked slot in an agent's calendar with a guest.
+type Meeting struct {
+	ID             int64         `json:"id"`
+	OrganizationID int64         `json:"organization_id"`
+	AgentID        int64         `json:"agent_id"`
+	ConversationID int64         `json:"conversation_id"`
+	Guest          Guest         `json:"guest"`
+	Start          time.Time     `json:"start"`
+	Duration       int           `json:"duration"` // minutes
+	TimeZone       string        `json:"time_zone"`
+	Status         MeetingStatus `json:"status"`
+	UID            string        `json:"uid"`
+	Sequence       int           `json:"sequence"`
+	Notes          string        `json:"notes,omitempty"`
+}
+
+// End is when the meeting finishes.
+func (m Meeting) End() time.Time { return m.Start.Add(time.Duration(m.Duration) * time.Minute) }
+
+// Slot is a bookable start time.
+type Slot struct {
+	Start    time.Time `json:"start"`
+	Duration int       `json:"duration"`
+}
+
+// Window is a wall-clock span of a day, "09:00" to "17:00", in the agent's
+// time zone. End may be "24:00".
+type Window struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+// AvailabilityRule repeats a window on the days an RFC 5545 RRULE names,
+// e.g. "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR".
+type AvailabilityRule struct {
+	RRule string `json:"rrule"`
+	Window
+}
+
+// AvailabilityOverride replaces one date's windows: none means a day off.
+type AvailabilityOverride struct {
+	Date    string   `json:"date"` // YYYY-MM-DD in the agent's zone
+	Windows []Window `json:"windows"`
+}
+
+// Availability is when an agent can be booked.
+type Availability struct {
+	TimeZone            string                 `json:"time_zone"`
+	Rules               []AvailabilityRule     `json:"rules"`
+	Overrides           []AvailabilityOverride `json:"overrides"`
+	Durations           []int                  `json:"durations"`
+	MinNoticeMinutes    int                    `json:"min_notice_minutes"`
+	HorizonDays         int                    `json:"horizon_days"`
+	BufferBeforeMinutes int                    `json:"buffer_before_minutes"`
+	BufferAfterMinutes  int                    `json:"buffer_after_minutes"`
+	StepMinutes         int                    `json:"step_minutes"`
+}

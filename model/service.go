@@ -1,0 +1,66 @@
+package model
+
+import "time"
+
+// Strategy decides who gets a conversation routed to a service.
+type Strategy string
+
+const (
+	StrategyManual     Strategy = "manual"
+	StrategyRoundRobin Strategy = "round_robin"
+	StrategyLeastBusy  Strategy = "least_busy"
+)
+
+// Valid reports whether s is a known strategy.
+func (s Strategy) Valid() bool {
+	return s == StrategyManual || s == StrategyRoundRobin || s == StrategyLeastBusy
+}
+
+// Service is a call group: a named set of agents that conversations can be
+// routed to.
+type Service struct {
+	ID             int64     `json:"id"`
+	OrganizationID int64     `json:"organization_id"`
+	Name           string    `json:"name"`
+	Strategy       Strategy  `json:"strategy"`
+	MemberIDs      []int64   `json:"member_ids"`
+	CreatedAt      time.Time `json:"created_at"`
+	// Assignable is false when no active member holds a Standard license;
+	// such a service is listed but cannot be chosen.
+	Assignable bool `json:"assignable"`
+}
+
+// ServiceInput creates or patches a service.
+type ServiceInput struct {
+	Name      *string   `json:"name,omitempty"`
+	Strategy  *Strategy `json:"strategy,omitempty"`
+	MemberIDs *[]int64  `json:"member_ids,omitempty"`
+}
+
+// Widget is a website chat widget an organization embeds on its site.
+type Widget struct {
+	ID             int64     `json:"id"`
+	OrganizationID int64     `json:"organization_id"`
+	PublicKey      string    `json:"public_key"`
+	Name           string    `json:"name"`
+	Color          string    `json:"color"`
+	Greeting       string    `json:"greeting"`
+	ServiceID      *int64    `json:"service_id"`
+	PreChatName    bool      `json:"pre_chat_name"`
+	PreChatEmail   bool      `json:"pre_chat_email"`
+	AllowedOrigins []string  `json:"allowed_origins"`
+	CreatedAt      time.Time `json:"created_at"`
+	Snippet        string    `json:"snippet,omitempty"`
+}
+
+// WidgetInput creates or patches a widget; nil fields are left unchanged
+// (or take their defaults on creation).
+type WidgetInput struct {
+	Name           *string   `json:"name,omitempty"`
+	Color          *string   `json:"color,omitempty"`
+	Greeting       *string   `json:"greeting,omitempty"`
+	ServiceID      *int64    `json:"service_id,omitempty"`
+	PreChatName    *bool     `json:"pre_chat_name,omitempty"`
+	PreChatEmail   *bool     `json:"pre_chat_email,omitempty"`
+	AllowedOrigins *[]string `json:"allowed_origins,omitempty"`
+}
