@@ -140,3 +140,12 @@ type GuestConversation struct {
 	Greeting    string  `json:"greeting,omitempty"`
 	WidgetTitle string  `json:"widget_title,omitempty"`
 }
+
+// AssignRequest routes a conversation: to a service (call group), to a
+// particular agent (the Assignee field), or both. Leave ("Apply and leave")
+// also takes the requesting agent out of the conversation.
+type AssignRequest struct {
+	ServiceID  *int64 `json:"service_id"`
+	AssigneeID *int64 `json:"assignee_id"`
+	Leave      bool   `json:"leave"`
+}

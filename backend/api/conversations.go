@@ -182,3 +182,26 @@ func (s *Server) agentSocket(w http.ResponseWriter, r *http.Request) {
 	}
 	s.hub.ServeAgent(w, r, sessionFrom(r.Context()))
 }
+
+func (s *Server) assign(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var in model.AssignRequest
+	if err := decode(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	sess := sessionFrom(r.Context())
+	c, err := s.db.Assign(r.Context(), postgres.Assignment{
+		OrganizationID: sess.Agent.OrganizationID, ConversationID: id, By: sess.Agent,
+		ServiceID: in.ServiceID, AssigneeID: in.AssigneeID, Leave: in.Leave,
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}

@@ -100,13 +100,7 @@ func (s *Server) startConversation(w http.ResponseWriter, r *http.Request) {
 	nc := postgres.NewConversation{
 		OrganizationID: wd.OrganizationID, Channel: model.ChannelWidget, WidgetID: &wd.ID, ServiceID: wd.ServiceID,
 		VisitorToken: in.VisitorToken, Guest: model.Guest{Name: in.Name, Email: in.Email},
-		Language: languageOf(in.Language, r), AccessToken: randomToken(24), ReuseOpen: true,
-	}
-	if s.router != nil {
-		if nc.AssigneeID, err = s.router.Route(r.Context(), wd.OrganizationID, wd.ServiceID); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+		Language: languageOf(in.Language, r), AccessToken: randomToken(24), ReuseOpen: true, Route: true,
 	}
 	a, created, err := s.db.StartConversation(r.Context(), nc)
 	if err != nil {

@@ -55,8 +55,7 @@ type Server struct {
 
 	loginIP, loginAccount, public *ratelimit.Limiter
 
-	hub    *realtime.Hub
-	router Router
+	hub *realtime.Hub
 
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
@@ -86,17 +85,8 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) *Server {
 	return s
 }
 
-// Router picks the assignee of a new conversation routed to a service, by
-// the service's strategy; nil leaves it in the queue.
-type Router interface {
-	Route(ctx context.Context, orgID int64, serviceID *int64) (*int64, error)
-}
-
 // SetHub connects the realtime hub (websockets).
 func (s *Server) SetHub(h *realtime.Hub) { s.hub = h }
-
-// SetRouter sets how new conversations are assigned.
-func (s *Server) SetRouter(r Router) { s.router = r }
 
 // Registry is where other parts of the server register their metrics.
 func (s *Server) Registry() *prometheus.Registry { return s.registry }
@@ -145,6 +135,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /api/v1/conversations/{id}/messages", s.agentOnly(s.listMessages))
 	s.mux.Handle("POST /api/v1/conversations/{id}/messages", s.agentOnly(s.sendMessage))
 	s.mux.Handle("POST /api/v1/conversations/{id}/read", s.agentOnly(s.markRead))
+	s.mux.Handle("POST /api/v1/conversations/{id}/assign", s.agentOnly(s.assign))
 	s.mux.Handle("GET /ws/agent", s.agentOnly(s.agentSocket))
 
 	// Guests: no session, capability tokens, rate limited per address.

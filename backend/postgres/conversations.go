@@ -218,6 +218,9 @@ type NewConversation struct {
 	// ReuseOpen returns the visitor's open conversation of the same widget
 	// instead of creating another.
 	ReuseOpen bool
+	// Route picks the assignee by the service's strategy when AssigneeID is
+	// nil.
+	Route bool
 }
 
 // StartConversation finds or creates the guest and opens a conversation,
@@ -281,6 +284,13 @@ func startConversation(ctx context.Context, tx bun.Tx, in NewConversation) (Gues
 		}
 	}
 
+	if in.AssigneeID == nil && in.Route {
+		routed, err := RouteTx(ctx, tx, in.OrganizationID, in.ServiceID)
+		if err != nil {
+			return GuestAccess{}, false, err
+		}
+		in.AssigneeID = routed
+	}
 	row := conversationRow{
 		OrganizationID: in.OrganizationID, Channel: string(in.Channel), Status: string(model.StatusOpen),
 		GuestID: guest.ID, WidgetID: in.WidgetID, ServiceID: in.ServiceID, AssigneeID: in.AssigneeID,
