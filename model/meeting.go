@@ -67,3 +67,43 @@ type Availability struct {
 	BufferAfterMinutes  int                    `json:"buffer_after_minutes"`
 	StepMinutes         int                    `json:"step_minutes"`
 }
+
+// AgentCard is an agent's public face on their personal link.
+type AgentCard struct {
+	Slug         string `json:"slug"`
+	Name         string `json:"name"`
+	Title        string `json:"title"`
+	PhotoURL     string `json:"photo_url"`
+	TimeZone     string `json:"time_zone"`
+	Organization string `json:"organization"`
+	Durations    []int  `json:"durations"`
+	Online       bool   `json:"online"`
+}
+
+// SlotList answers a slots query: start times in the asked zone.
+type SlotList struct {
+	TimeZone string   `json:"time_zone"`
+	Duration int      `json:"duration"`
+	Slots    []string `json:"slots"` // RFC 3339 with the zone's offset
+}
+
+// BookingRequest books a meeting with an agent.
+type BookingRequest struct {
+	Start    string `json:"start"` // RFC 3339
+	Duration int    `json:"duration"`
+	TimeZone string `json:"time_zone"`
+	Name     string `json:"name"`
+	Email    string `json:"email"`
+	Phone    string `json:"phone"`
+	Notes    string `json:"notes"`
+	Language string `json:"language,omitempty"`
+}
+
+// Booking is what a guest gets back: the meeting and where to talk about
+// it.
+type Booking struct {
+	Meeting           Meeting `json:"meeting"`
+	AgentName         string  `json:"agent_name"`
+	ConversationToken string  `json:"conversation_token"`
+	ConversationURL   string  `json:"conversation_url"`
+}

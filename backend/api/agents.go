@@ -7,6 +7,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/backend/password"
 	"github.com/frontdesk/frontdesk/backend/postgres"
+	"github.com/frontdesk/frontdesk/backend/validate"
 	"github.com/frontdesk/frontdesk/model"
 )
 
@@ -56,25 +57,25 @@ func validateAgent(in model.AgentInput, creating bool) error {
 		return true
 	}
 	if required("email", in.Email) {
-		checkEmail(&f, "email", *in.Email)
+		validate.Email(&f, "email", *in.Email)
 	}
 	if required("name", in.Name) {
-		checkText(&f, "name", *in.Name, 1, 200)
+		validate.Text(&f, "name", *in.Name, 1, 200)
 	}
 	if in.Title != nil {
-		checkText(&f, "title", *in.Title, 0, 200)
+		validate.Text(&f, "title", *in.Title, 0, 200)
 	}
 	if in.PhotoURL != nil {
-		checkURL(&f, "photo_url", *in.PhotoURL)
+		validate.URL(&f, "photo_url", *in.PhotoURL)
 	}
 	if required("slug", in.Slug) {
-		checkSlug(&f, "slug", *in.Slug)
+		validate.Slug(&f, "slug", *in.Slug)
 	}
 	if required("time_zone", in.TimeZone) {
-		checkTimeZone(&f, "time_zone", *in.TimeZone)
+		validate.TimeZone(&f, "time_zone", *in.TimeZone)
 	}
 	if required("password", in.Password) {
-		checkPassword(&f, "password", *in.Password)
+		validate.Password(&f, "password", *in.Password)
 	}
 	if in.Role != nil && !in.Role.Valid() {
 		f.Add("role", "must be agent or admin")

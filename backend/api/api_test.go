@@ -25,14 +25,15 @@ const testPassword = "correct horse battery"
 
 // env is one server on its own database with two organizations.
 type env struct {
-	t     *testing.T
-	db    *postgres.DB
-	srv   *httptest.Server
-	acme  model.Organization
-	other model.Organization
-	admin model.Agent // acme admin
-	agent model.Agent // acme agent
-	alien model.Agent // other's admin
+	t      *testing.T
+	db     *postgres.DB
+	server *api.Server
+	srv    *httptest.Server
+	acme   model.Organization
+	other  model.Organization
+	admin  model.Agent // acme admin
+	agent  model.Agent // acme agent
+	alien  model.Agent // other's admin
 }
 
 func newEnv(t *testing.T, tweak ...func(*api.Config)) *env {
@@ -52,7 +53,7 @@ func newEnv(t *testing.T, tweak ...func(*api.Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, db: db, srv: srv}
+	e := &env{t: t, db: db, srv: srv, server: s}
 	e.acme, _ = db.CreateOrganization(ctx, "Acme")
 	e.other, _ = db.CreateOrganization(ctx, "Other")
 	mk := func(org int64, email, slug string, role model.Role) model.Agent {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/frontdesk/frontdesk/backend/postgres"
+	"github.com/frontdesk/frontdesk/backend/validate"
 	"github.com/frontdesk/frontdesk/model"
 )
 
@@ -71,10 +72,10 @@ func validateStart(in *model.StartConversation, wd model.Widget) error {
 	in.Name = strings.TrimSpace(in.Name)
 	in.Email = strings.TrimSpace(in.Email)
 	if wd.PreChatName || in.Name != "" {
-		checkText(&f, "name", in.Name, 1, 200)
+		validate.Text(&f, "name", in.Name, 1, 200)
 	}
 	if wd.PreChatEmail || in.Email != "" {
-		checkEmail(&f, "email", in.Email)
+		validate.Email(&f, "email", in.Email)
 	}
 	if len(in.Language) > 16 {
 		f.Add("language", "is too long")
@@ -97,11 +98,26 @@ func (s *Server) startConversation(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.openConversation(w, r, newConversation(wd.OrganizationID, model.ChannelWidget, in, r, func(nc *postgres.NewConversation) {
+		nc.WidgetID, nc.ServiceID = &wd.ID, wd.ServiceID
+	}))
+}
+
+// newConversation describes a guest's new conversation; tweak sets where it
+// goes.
+func newConversation(orgID int64, ch model.Channel, in model.StartConversation, r *http.Request, tweak func(*postgres.NewConversation)) postgres.NewConversation {
 	nc := postgres.NewConversation{
-		OrganizationID: wd.OrganizationID, Channel: model.ChannelWidget, WidgetID: &wd.ID, ServiceID: wd.ServiceID,
-		VisitorToken: in.VisitorToken, Guest: model.Guest{Name: in.Name, Email: in.Email},
+		OrganizationID: orgID, Channel: ch, VisitorToken: in.VisitorToken,
+		Guest:    model.Guest{Name: in.Name, Email: in.Email},
 		Language: languageOf(in.Language, r), AccessToken: randomToken(24), ReuseOpen: true, Route: true,
 	}
+	tweak(&nc)
+	return nc
+}
+
+// openConversation starts (or finds again) a guest's conversation and
+// answers with the guest's view: 201 when new, 200 when found.
+func (s *Server) openConversation(w http.ResponseWriter, r *http.Request, nc postgres.NewConversation) {
 	a, created, err := s.db.StartConversation(r.Context(), nc)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -206,7 +222,7 @@ func (s *Server) guestEmail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var f model.Fields
-	checkEmail(&f, "email", strings.TrimSpace(in.Email))
+	validate.Email(&f, "email", strings.TrimSpace(in.Email))
 	if err := f.Err(); err != nil {
 		s.writeError(w, r, err)
 		return

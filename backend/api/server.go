@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/frontdesk/frontdesk/backend/booking"
 	"github.com/frontdesk/frontdesk/backend/postgres"
 	"github.com/frontdesk/frontdesk/backend/ratelimit"
 	"github.com/frontdesk/frontdesk/backend/realtime"
@@ -55,7 +56,8 @@ type Server struct {
 
 	loginIP, loginAccount, public *ratelimit.Limiter
 
-	hub *realtime.Hub
+	hub     *realtime.Hub
+	booking *booking.Service
 
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
@@ -71,6 +73,7 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) *Server {
 		loginAccount: ratelimit.New(cfg.LoginPerAccount, cfg.LoginEvery),
 		public:       ratelimit.New(cfg.PublicBurst, cfg.PublicEvery),
 		registry:     prometheus.NewRegistry(),
+		booking:      &booking.Service{DB: db, BaseURL: cfg.BaseURL},
 	}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "frontdesk_http_requests_total", Help: "HTTP requests by route, method and status.",
@@ -148,6 +151,11 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /api/v1/public/conversations/{token}/messages", public(s.guestSend))
 	s.mux.Handle("POST /api/v1/public/conversations/{token}/email", public(s.guestEmail))
 	s.mux.Handle("GET /ws/guest", public(s.guestSocket))
+
+	s.mux.Handle("GET /api/v1/public/links/{slug}", public(s.linkCard))
+	s.mux.Handle("GET /api/v1/public/links/{slug}/slots", public(s.linkSlots))
+	s.mux.Handle("POST /api/v1/public/links/{slug}/meetings", public(s.linkBook))
+	s.mux.Handle("POST /api/v1/public/links/{slug}/conversations", public(s.linkChat))
 
 	// Anything else under /api answers in the API's own error shape.
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/frontdesk/frontdesk/backend/postgres"
+	"github.com/frontdesk/frontdesk/backend/validate"
 	"github.com/frontdesk/frontdesk/model"
 )
 
@@ -38,7 +39,7 @@ func validateService(in model.ServiceInput, creating bool) (postgres.ServiceSpec
 			f.Add("name", "is required")
 		}
 	} else {
-		checkText(&f, "name", *in.Name, 1, 100)
+		validate.Text(&f, "name", *in.Name, 1, 100)
 		name := strings.TrimSpace(*in.Name)
 		in.Name = &name
 	}

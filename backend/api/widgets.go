@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"github.com/frontdesk/frontdesk/backend/validate"
 	"html"
 	"net/http"
 	"regexp"
@@ -54,7 +55,7 @@ func (s *Server) getWidget(w http.ResponseWriter, r *http.Request) {
 func applyWidget(wd *model.Widget, in model.WidgetInput, creating bool) error {
 	var f model.Fields
 	if in.Name != nil {
-		checkText(&f, "name", *in.Name, 1, 100)
+		validate.Text(&f, "name", *in.Name, 1, 100)
 		wd.Name = strings.TrimSpace(*in.Name)
 	} else if creating {
 		f.Add("name", "is required")
@@ -66,7 +67,7 @@ func applyWidget(wd *model.Widget, in model.WidgetInput, creating bool) error {
 		wd.Color = strings.ToLower(*in.Color)
 	}
 	if in.Greeting != nil {
-		checkText(&f, "greeting", *in.Greeting, 0, 500)
+		validate.Text(&f, "greeting", *in.Greeting, 0, 500)
 		wd.Greeting = *in.Greeting
 	}
 	if in.ServiceID != nil {
@@ -89,7 +90,7 @@ func applyWidget(wd *model.Widget, in model.WidgetInput, creating bool) error {
 		origins := make([]string, 0, len(*in.AllowedOrigins))
 		for i, o := range *in.AllowedOrigins {
 			o = strings.TrimRight(strings.TrimSpace(o), "/")
-			checkOrigin(&f, fmt.Sprintf("allowed_origins[%d]", i), o)
+			validate.Origin(&f, fmt.Sprintf("allowed_origins[%d]", i), o)
 			origins = append(origins, strings.ToLower(o))
 		}
 		wd.AllowedOrigins = origins

@@ -35,11 +35,12 @@ func noRows(err error) bool {
 // constraintErrors turns the violations users can cause into API errors;
 // anything else stays an internal error.
 var constraintErrors = map[string]*model.Error{
-	"agents_email_key":   {Status: http.StatusConflict, Code: model.CodeEmailTaken, Message: "An agent with this email already exists.", Fields: map[string]string{"email": "already taken"}},
-	"agents_slug_key":    {Status: http.StatusConflict, Code: model.CodeSlugTaken, Message: "This personal-link slug is already taken.", Fields: map[string]string{"slug": "already taken"}},
-	"services_name_key":  {Status: http.StatusConflict, Code: model.CodeNameTaken, Message: "A service with this name already exists.", Fields: map[string]string{"name": "already taken"}},
-	"widgets_name_key":   {Status: http.StatusConflict, Code: model.CodeNameTaken, Message: "A widget with this name already exists.", Fields: map[string]string{"name": "already taken"}},
+	"agents_email_key":  {Status: http.StatusConflict, Code: model.CodeEmailTaken, Message: "An agent with this email already exists.", Fields: map[string]string{"email": "already taken"}},
+	"agents_slug_key":   {Status: http.StatusConflict, Code: model.CodeSlugTaken, Message: "This personal-link slug is already taken.", Fields: map[string]string{"slug": "already taken"}},
+	"services_name_key": {Status: http.StatusConflict, Code: model.CodeNameTaken, Message: "A service with this name already exists.", Fields: map[string]string{"name": "already taken"}},
+	"widgets_name_key":  {Status: http.StatusConflict, Code: model.CodeNameTaken, Message: "A widget with this name already exists.", Fields: map[string]string{"name": "already taken"}},
 	"service_members_organization_id_agent_id_fkey": {Status: http.StatusUnprocessableEntity, Code: model.CodeValidation, Message: "A member is not an agent of this organization.", Fields: map[string]string{"member_ids": "unknown agent"}},
+	"meetings_no_overlap":                           {Status: http.StatusConflict, Code: model.CodeSlotTaken, Message: "Someone booked this time just before you. Please choose another slot."},
 	"widgets_organization_id_service_id_fkey":       {Status: http.StatusUnprocessableEntity, Code: model.CodeValidation, Message: "The service does not exist.", Fields: map[string]string{"service_id": "unknown service"}},
 }
 

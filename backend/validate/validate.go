@@ -1,4 +1,7 @@
-package api
+// Package validate checks what people type: names, emails, slugs, time zones,
+// URLs. Each check adds a readable problem to a model.Fields, so a handler
+// lists every check and returns all problems at once.
+package validate
 
 import (
 	"net/mail"
@@ -14,9 +17,9 @@ import (
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$`)
 
-// checkText validates a human-entered string: trimmed length in runes within
+// Text validates a human-entered string: trimmed length in runes within
 // [min, max] and no control characters.
-func checkText(f *model.Fields, field, v string, min, max int) {
+func Text(f *model.Fields, field, v string, min, max int) {
 	n := utf8.RuneCountInString(strings.TrimSpace(v))
 	switch {
 	case !utf8.ValidString(v):
@@ -32,7 +35,7 @@ func checkText(f *model.Fields, field, v string, min, max int) {
 	}
 }
 
-func checkEmail(f *model.Fields, field, v string) {
+func Email(f *model.Fields, field, v string) {
 	if len(v) > 254 {
 		f.Add(field, "is too long")
 		return
@@ -43,15 +46,15 @@ func checkEmail(f *model.Fields, field, v string) {
 	}
 }
 
-func checkSlug(f *model.Fields, field, v string) {
+func Slug(f *model.Fields, field, v string) {
 	if !slugPattern.MatchString(v) {
 		f.Add(field, "must be 1–64 lowercase letters, digits or dashes, not starting or ending with a dash")
 	}
 }
 
-// checkTimeZone accepts IANA names only: "Local" and empty would silently
+// TimeZone accepts IANA names only: "Local" and empty would silently
 // mean the server's zone.
-func checkTimeZone(f *model.Fields, field, v string) {
+func TimeZone(f *model.Fields, field, v string) {
 	if v == "" || v == "Local" || len(v) > 64 {
 		f.Add(field, "must be an IANA time zone such as Europe/Berlin")
 		return
@@ -61,7 +64,7 @@ func checkTimeZone(f *model.Fields, field, v string) {
 	}
 }
 
-func checkURL(f *model.Fields, field, v string) {
+func URL(f *model.Fields, field, v string) {
 	if v == "" {
 		return
 	}
@@ -71,7 +74,7 @@ func checkURL(f *model.Fields, field, v string) {
 	}
 }
 
-func checkPassword(f *model.Fields, field, v string) {
+func Password(f *model.Fields, field, v string) {
 	switch n := utf8.RuneCountInString(v); {
 	case n < 10:
 		f.Add(field, "must have at least 10 characters")
@@ -80,8 +83,8 @@ func checkPassword(f *model.Fields, field, v string) {
 	}
 }
 
-// checkOrigin accepts a website origin such as https://www.example.com.
-func checkOrigin(f *model.Fields, field, v string) {
+// Origin accepts a website origin such as https://www.example.com.
+func Origin(f *model.Fields, field, v string) {
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path != "" || u.RawQuery != "" || u.User != nil || len(v) > 300 {
 		f.Add(field, "must be an origin like https://www.example.com")
