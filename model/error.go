@@ -37,6 +37,7 @@ const (
 	CodeAssigneeNotEligible  = "assignee_not_eligible"
 	CodeSlotTaken            = "slot_taken"
 	CodeConversationClosed   = "conversation_closed"
+	CodeContactExists        = "contact_exists"
 )
 
 // Error is the one error shape of the API:

@@ -64,3 +64,22 @@ type WidgetInput struct {
 	PreChatEmail   *bool     `json:"pre_chat_email,omitempty"`
 	AllowedOrigins *[]string `json:"allowed_origins,omitempty"`
 }
+
+// Contact is an entry of the organization's phonebook.
+type Contact struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Email     string    `json:"email"`
+	Phone     string    `json:"phone"`
+	Company   string    `json:"company"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// ContactInput adds or updates a phonebook contact.
+type ContactInput struct {
+	Name    string `json:"name"`
+	Email   string `json:"email"`
+	Phone   string `json:"phone"`
+	Company string `json:"company"`
+}

@@ -141,6 +141,11 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /api/v1/conversations/{id}/assign", s.agentOnly(s.assign))
 	s.mux.Handle("GET /ws/agent", s.agentOnly(s.agentSocket))
 
+	s.mux.Handle("GET /api/v1/phonebook", s.agentOnly(s.listContacts))
+	s.mux.Handle("GET /api/v1/phonebook.vcf", s.agentOnly(s.exportContacts))
+	s.mux.Handle("POST /api/v1/phonebook", s.agentOnly(s.addContact))
+	s.mux.Handle("PATCH /api/v1/phonebook/{id}", s.agentOnly(s.updateContact))
+
 	// Guests: no session, capability tokens, rate limited per address.
 	public := func(h http.HandlerFunc) http.Handler { return s.Public(h) }
 	s.mux.Handle("GET /api/v1/public/widgets/{key}", public(s.widgetConfig))
