@@ -199,3 +199,43 @@ func TestBookingRace(t *testing.T) {
 		t.Fatalf("%d meetings and %d conversations stored, want 1 and 1", meetings, convs)
 	}
 }
+
+func TestEditAvailability(t *testing.T) {
+	e, _ := bookingEnv(t)
+	c := e.login("agent@acme.test")
+	var av model.Availability
+	if st := c.do("GET", "/api/v1/me/availability", nil, &av); st != 200 || av.TimeZone != "Europe/Berlin" || len(av.Rules) != 1 {
+		t.Fatalf("get: %d %+v", st, av)
+	}
+	av.Rules = []model.AvailabilityRule{{RRule: "FREQ=WEEKLY;BYDAY=SA", Window: model.Window{Start: "10:00", End: "12:00"}}}
+	av.Overrides = []model.AvailabilityOverride{{Date: "2026-12-24", Windows: nil}}
+	av.TimeZone = "Asia/Tokyo" // ignored: the zone is the agent's
+	var saved model.Availability
+	if st := c.do("PUT", "/api/v1/me/availability", av, &saved); st != 200 || saved.TimeZone != "Europe/Berlin" {
+		t.Fatalf("put: %d %+v", st, saved)
+	}
+	var slots model.SlotList
+	e.client().do("GET", "/api/v1/public/links/agent/slots?from=2026-12-05&to=2026-12-05&duration=30&tz=Europe/Berlin", nil, &slots)
+	if len(slots.Slots) != 7 || slots.Slots[0] != "2026-12-05T10:00:00+01:00" {
+		t.Fatalf("Saturday slots after the edit: %v", slots.Slots)
+	}
+	for _, bad := range []func(*model.Availability){
+		func(a *model.Availability) { a.Rules[0].RRule = "FREQ=HOURLY" },
+		func(a *model.Availability) { a.Rules[0].Start = "25:00" },
+		func(a *model.Availability) { a.Rules[0].End = "09:00" },
+		func(a *model.Availability) { a.Durations = nil },
+		func(a *model.Availability) { a.StepMinutes = 0 },
+		func(a *model.Availability) { a.Overrides[0].Date = "24.12.2026" },
+	} {
+		in := saved
+		in.Rules = append([]model.AvailabilityRule(nil), saved.Rules...)
+		in.Overrides = append([]model.AvailabilityOverride(nil), saved.Overrides...)
+		bad(&in)
+		c.wantError("PUT", "/api/v1/me/availability", in, 422, model.CodeValidation)
+	}
+	var again model.Availability
+	c.do("GET", "/api/v1/me/availability", nil, &again)
+	if again.Rules[0].RRule != "FREQ=WEEKLY;BYDAY=SA" {
+		t.Fatalf("a refused edit changed the availability: %+v", again.Rules)
+	}
+}

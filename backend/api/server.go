@@ -141,6 +141,10 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /api/v1/conversations/{id}/assign", s.agentOnly(s.assign))
 	s.mux.Handle("GET /ws/agent", s.agentOnly(s.agentSocket))
 
+	s.mux.Handle("GET /api/v1/me/availability", s.agentOnly(s.getAvailability))
+	s.mux.Handle("PUT /api/v1/me/availability", s.agentOnly(s.putAvailability))
+	s.mux.Handle("GET /api/v1/me/availability/preview", s.agentOnly(s.previewSlots))
+
 	s.mux.Handle("GET /api/v1/phonebook", s.agentOnly(s.listContacts))
 	s.mux.Handle("GET /api/v1/phonebook.vcf", s.agentOnly(s.exportContacts))
 	s.mux.Handle("POST /api/v1/phonebook", s.agentOnly(s.addContact))
