@@ -106,4 +106,22 @@ type Booking struct {
 	AgentName         string  `json:"agent_name"`
 	ConversationToken string  `json:"conversation_token"`
 	ConversationURL   string  `json:"conversation_url"`
+	// ManageURL lets the guest reschedule or cancel; only the guest gets it.
+	ManageToken string `json:"manage_token"`
+	ManageURL   string `json:"manage_url"`
+}
+
+// MeetingChange reschedules a meeting or changes its duration; nil fields
+// stay as they are.
+type MeetingChange struct {
+	Start    *string `json:"start,omitempty"` // RFC 3339
+	Duration *int    `json:"duration,omitempty"`
+}
+
+// GuestMeeting is what the guest's manage link shows.
+type GuestMeeting struct {
+	Meeting   Meeting `json:"meeting"`
+	AgentName string  `json:"agent_name"`
+	AgentSlug string  `json:"agent_slug"`
+	Durations []int   `json:"durations"`
 }

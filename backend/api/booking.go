@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/frontdesk/frontdesk/backend/booking"
 	"github.com/frontdesk/frontdesk/backend/postgres"
@@ -46,7 +47,7 @@ func (s *Server) linkBook(w http.ResponseWriter, r *http.Request) {
 	if in.Language == "" {
 		in.Language = languageOf("", r)
 	}
-	b, err := s.booking.Book(r.Context(), r.PathValue("slug"), in, randomToken(24))
+	b, err := s.booking.Book(r.Context(), r.PathValue("slug"), in, randomToken(24), randomToken(24))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -74,4 +75,155 @@ func (s *Server) linkChat(w http.ResponseWriter, r *http.Request) {
 	s.openConversation(w, r, newConversation(agent.OrganizationID, model.ChannelPersonalLink, in, r, func(nc *postgres.NewConversation) {
 		nc.AssigneeID = &agent.ID
 	}))
+}
+
+// agentMeeting loads {id} for the signed-in agent: the meeting's own agent
+// or an admin of the organization.
+func (s *Server) agentMeeting(r *http.Request) (postgres.MeetingRecord, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return postgres.MeetingRecord{}, err
+	}
+	a := sessionFrom(r.Context()).Agent
+	rec, err := s.db.Meeting(r.Context(), a.OrganizationID, id)
+	if err != nil {
+		return rec, err
+	}
+	if rec.Meeting.AgentID != a.ID && a.Role != model.RoleAdmin {
+		return rec, &model.Error{Status: http.StatusForbidden, Code: model.CodeForbidden, Message: "Only the meeting's agent or an admin can change it."}
+	}
+	return rec, nil
+}
+
+func (s *Server) listMeetings(w http.ResponseWriter, r *http.Request) {
+	a := sessionFrom(r.Context()).Agent
+	list, err := s.db.AgentMeetings(r.Context(), a.OrganizationID, a.ID, time.Now().Add(-24*time.Hour), r.URL.Query().Get("cancelled") == "true")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list)
+}
+
+func (s *Server) getMeeting(w http.ResponseWriter, r *http.Request) {
+	rec, err := s.agentMeeting(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rec.Meeting)
+}
+
+func (s *Server) conversationMeeting(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	rec, err := s.db.MeetingOfConversation(r.Context(), sessionFrom(r.Context()).Agent.OrganizationID, id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rec.Meeting)
+}
+
+func (s *Server) changeMeeting(w http.ResponseWriter, r *http.Request) {
+	rec, err := s.agentMeeting(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var in model.MeetingChange
+	if err := decode(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out, err := s.booking.Change(r.Context(), rec, in, booking.Who{Name: sessionFrom(r.Context()).Agent.Name})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out.Meeting)
+}
+
+func (s *Server) cancelMeeting(w http.ResponseWriter, r *http.Request) {
+	rec, err := s.agentMeeting(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out, err := s.booking.Cancel(r.Context(), rec, booking.Who{Name: sessionFrom(r.Context()).Agent.Name})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out.Meeting)
+}
+
+// guestMeeting opens a meeting by the manage token from the guest's emails.
+func (s *Server) guestMeeting(r *http.Request) (postgres.MeetingRecord, error) {
+	token := r.PathValue("token")
+	if !tokenPattern.MatchString(token) {
+		return postgres.MeetingRecord{}, &model.Error{Status: http.StatusNotFound, Code: model.CodeNotFound, Message: "Meeting not found."}
+	}
+	return s.db.MeetingByManageToken(r.Context(), token)
+}
+
+func (s *Server) guestMeetingView(w http.ResponseWriter, r *http.Request, rec postgres.MeetingRecord) {
+	av, err := s.db.Availability(r.Context(), rec.Agent.OrganizationID, rec.Agent.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, model.GuestMeeting{Meeting: rec.Meeting, AgentName: rec.Agent.Name, AgentSlug: rec.Agent.Slug, Durations: av.Durations})
+}
+
+func (s *Server) guestGetMeeting(w http.ResponseWriter, r *http.Request) {
+	rec, err := s.guestMeeting(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.guestMeetingView(w, r, rec)
+}
+
+func (s *Server) guestChangeMeeting(w http.ResponseWriter, r *http.Request) {
+	rec, err := s.guestMeeting(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var in model.MeetingChange
+	if err := decode(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out, err := s.booking.Change(r.Context(), rec, in, booking.Who{Name: guestName(rec.Meeting.Guest), Guest: true})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.guestMeetingView(w, r, out)
+}
+
+func (s *Server) guestCancelMeeting(w http.ResponseWriter, r *http.Request) {
+	rec, err := s.guestMeeting(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out, err := s.booking.Cancel(r.Context(), rec, booking.Who{Name: guestName(rec.Meeting.Guest), Guest: true})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.guestMeetingView(w, r, out)
+}
+
+func guestName(g model.Guest) string {
+	if g.Name != "" {
+		return g.Name
+	}
+	return "The guest"
 }

@@ -239,3 +239,69 @@ func TestEditAvailability(t *testing.T) {
 		t.Fatalf("a refused edit changed the availability: %+v", again.Rules)
 	}
 }
+
+func TestManageMeeting(t *testing.T) {
+	e, _ := bookingEnv(t)
+	guest := e.client()
+	var b, other model.Booking
+	if st := guest.do("POST", "/api/v1/public/links/agent/meetings", request("2026-12-01T04:00:00-05:00", 30), &b); st != 201 {
+		t.Fatalf("book: %d", st)
+	}
+	second := request("2026-12-01T07:00:00-05:00", 30)
+	second.Email = "other@example.com"
+	if st := guest.do("POST", "/api/v1/public/links/agent/meetings", second, &other); st != 201 {
+		t.Fatalf("book other: %d", st)
+	}
+	agent := e.login("agent@acme.test")
+	path := "/api/v1/meetings/" + itoa(b.Meeting.ID)
+	var m model.Meeting
+
+	// Reschedule, then a longer duration: each raises the SEQUENCE and
+	// posts a notice.
+	if st := agent.do("PATCH", path, model.MeetingChange{Start: ptr("2026-12-01T05:00:00-05:00")}, &m); st != 200 || m.Sequence != 1 || !m.Start.Equal(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)) {
+		t.Fatalf("reschedule: %d %+v", st, m)
+	}
+	if st := agent.do("PATCH", path, model.MeetingChange{Duration: ptr(60)}, &m); st != 200 || m.Sequence != 2 || m.Duration != 60 {
+		t.Fatalf("duration: %d %+v", st, m)
+	}
+	var msgs []model.Message
+	agent.do("GET", "/api/v1/conversations/"+itoa(b.Meeting.ConversationID)+"/messages", nil, &msgs)
+	if len(msgs) != 3 || msgs[1].Body != "Agent rescheduled the meeting to Tuesday 1 December 2026, 05:00–05:30 (America/New_York)." ||
+		msgs[2].Body != "Agent changed the meeting's duration to 60 minutes: Tuesday 1 December 2026, 05:00–06:00 (America/New_York)." {
+		t.Fatalf("notices %+v", msgs)
+	}
+
+	// Bad changes leave the meeting as it was.
+	agent.wantError("PATCH", path, model.MeetingChange{Duration: ptr(120)}, 422, booking.CodeInvalidDuration)
+	agent.wantError("PATCH", path, model.MeetingChange{Start: ptr("2026-12-01T06:30:00-05:00")}, 409, model.CodeSlotTaken) // runs into 07:00
+	agent.wantError("PATCH", path, model.MeetingChange{Start: ptr("2026-11-20T05:00:00-05:00")}, 422, booking.CodeStartInPast)
+	agent.wantError("PATCH", path, model.MeetingChange{Start: ptr("2026-12-01T22:00:00-05:00")}, 422, booking.CodeOutsideAvailability)
+	agent.wantError("PATCH", path, model.MeetingChange{}, 422, model.CodeValidation)
+	e.login("admin@acme.test").do("GET", path, nil, &m)
+	if m.Sequence != 2 {
+		t.Fatalf("refused changes moved the sequence to %d", m.Sequence)
+	}
+	e.login("alien@other.test").wantError("PATCH", path, model.MeetingChange{Duration: ptr(15)}, 404, model.CodeNotFound)
+
+	// The guest sees and cancels it with the manage token from the
+	// booking; a forged token opens nothing.
+	guest.wantError("GET", "/api/v1/public/meetings/forgedforgedforgedforged", nil, 404, model.CodeNotFound)
+	var gm model.GuestMeeting
+	if st := guest.do("GET", "/api/v1/public/meetings/"+b.ManageToken, nil, &gm); st != 200 || gm.Meeting.ID != b.Meeting.ID || gm.AgentSlug != "agent" {
+		t.Fatalf("guest view: %d %+v", st, gm)
+	}
+	if st := guest.do("DELETE", "/api/v1/public/meetings/"+b.ManageToken, nil, &gm); st != 200 || gm.Meeting.Status != model.MeetingCancelled || gm.Meeting.Sequence != 3 {
+		t.Fatalf("guest cancel: %d %+v", st, gm.Meeting)
+	}
+	agent.wantError("PATCH", path, model.MeetingChange{Duration: ptr(15)}, 409, postgres.CodeMeetingCancelled)
+	// Its time is free again.
+	var slots model.SlotList
+	guest.do("GET", "/api/v1/public/links/agent/slots?from=2026-12-01&to=2026-12-01&duration=30&tz=America/New_York", nil, &slots)
+	found := false
+	for _, s := range slots.Slots {
+		found = found || s == "2026-12-01T05:00:00-05:00"
+	}
+	if !found {
+		t.Fatal("a cancelled meeting still blocks its slot")
+	}
+}

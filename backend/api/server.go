@@ -141,6 +141,12 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /api/v1/conversations/{id}/assign", s.agentOnly(s.assign))
 	s.mux.Handle("GET /ws/agent", s.agentOnly(s.agentSocket))
 
+	s.mux.Handle("GET /api/v1/meetings", s.agentOnly(s.listMeetings))
+	s.mux.Handle("GET /api/v1/meetings/{id}", s.agentOnly(s.getMeeting))
+	s.mux.Handle("PATCH /api/v1/meetings/{id}", s.agentOnly(s.changeMeeting))
+	s.mux.Handle("DELETE /api/v1/meetings/{id}", s.agentOnly(s.cancelMeeting))
+	s.mux.Handle("GET /api/v1/conversations/{id}/meeting", s.agentOnly(s.conversationMeeting))
+
 	s.mux.Handle("GET /api/v1/me/availability", s.agentOnly(s.getAvailability))
 	s.mux.Handle("PUT /api/v1/me/availability", s.agentOnly(s.putAvailability))
 	s.mux.Handle("GET /api/v1/me/availability/preview", s.agentOnly(s.previewSlots))
@@ -165,6 +171,9 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /api/v1/public/links/{slug}/slots", public(s.linkSlots))
 	s.mux.Handle("POST /api/v1/public/links/{slug}/meetings", public(s.linkBook))
 	s.mux.Handle("POST /api/v1/public/links/{slug}/conversations", public(s.linkChat))
+	s.mux.Handle("GET /api/v1/public/meetings/{token}", public(s.guestGetMeeting))
+	s.mux.Handle("PATCH /api/v1/public/meetings/{token}", public(s.guestChangeMeeting))
+	s.mux.Handle("DELETE /api/v1/public/meetings/{token}", public(s.guestCancelMeeting))
 
 	// Anything else under /api answers in the API's own error shape.
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

@@ -32,6 +32,9 @@ type BusySource interface {
 // nothing is lost for one that did).
 type Notifier interface {
 	MeetingBooked(ctx context.Context, tx bun.Tx, b postgres.Booked, agent model.Agent) error
+	// MeetingUpdated follows a reschedule, a new duration or (after.Meeting
+	// .Status cancelled) a cancellation.
+	MeetingUpdated(ctx context.Context, tx bun.Tx, before, after postgres.MeetingRecord) error
 }
 
 // Service answers the public booking API.
@@ -75,7 +78,9 @@ func (s *Service) agent(ctx context.Context, slug string) (model.Agent, error) {
 }
 
 // Agent resolves a personal link to its agent.
-func (s *Service) Agent(ctx context.Context, slug string) (model.Agent, error) { return s.agent(ctx, slug) }
+func (s *Service) Agent(ctx context.Context, slug string) (model.Agent, error) {
+	return s.agent(ctx, slug)
+}
 
 // Card is the agent's public card.
 func (s *Service) Card(ctx context.Context, slug string) (model.AgentCard, error) {
@@ -150,9 +155,9 @@ func Compile(av model.Availability) (*schedule.Compiled, error) {
 }
 
 // busy collects what blocks the agent between from and to: their meetings
-// (buffers included) and their calendar's busy time.
-func (s *Service) busy(ctx context.Context, a model.Agent, from, to time.Time) ([]schedule.Interval, error) {
-	blocks, err := s.DB.MeetingBlocks(ctx, a.ID, from, to)
+// (buffers included) but except, and their calendar's busy time.
+func (s *Service) busy(ctx context.Context, a model.Agent, from, to time.Time, except int64) ([]schedule.Interval, error) {
+	blocks, err := s.DB.MeetingBlocks(ctx, a.ID, from, to, except)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +233,7 @@ func (s *Service) Slots(ctx context.Context, slug string, q SlotsQuery) (model.S
 		return model.SlotList{}, invalidDuration(av.Durations)
 	}
 	start, end := from.Start(loc), to.AddDays(1).Start(loc)
-	busy, err := s.busy(ctx, a, start.Add(-48*time.Hour), end.Add(48*time.Hour))
+	busy, err := s.busy(ctx, a, start.Add(-48*time.Hour), end.Add(48*time.Hour), 0)
 	if err != nil {
 		return model.SlotList{}, err
 	}
@@ -285,7 +290,7 @@ func CheckError(err error, av model.Availability) error {
 // availability and busy time, then stores meeting, conversation, system
 // message and notifications in one transaction, where the database's
 // exclusion constraint settles races.
-func (s *Service) Book(ctx context.Context, slug string, req model.BookingRequest, accessToken string) (model.Booking, error) {
+func (s *Service) Book(ctx context.Context, slug string, req model.BookingRequest, accessToken, manageToken string) (model.Booking, error) {
 	a, err := s.agent(ctx, slug)
 	if err != nil {
 		return model.Booking{}, err
@@ -303,7 +308,7 @@ func (s *Service) Book(ctx context.Context, slug string, req model.BookingReques
 		return model.Booking{}, err
 	}
 	d := time.Duration(req.Duration) * time.Minute
-	busy, err := s.busy(ctx, a, start.Add(-48*time.Hour), start.Add(d+48*time.Hour))
+	busy, err := s.busy(ctx, a, start.Add(-48*time.Hour), start.Add(d+48*time.Hour), 0)
 	if err != nil {
 		return model.Booking{}, err
 	}
@@ -314,7 +319,7 @@ func (s *Service) Book(ctx context.Context, slug string, req model.BookingReques
 	b, err := s.DB.BookMeeting(ctx, postgres.NewMeeting{
 		OrganizationID: a.OrganizationID, Agent: a, Start: start, Duration: req.Duration,
 		Blocked: [2]time.Time{occ.Start, occ.End}, TimeZone: loc.String(), Language: req.Language,
-		UID: newUID(s.BaseURL), Notes: req.Notes, AccessToken: accessToken,
+		UID: newUID(s.BaseURL), Notes: req.Notes, AccessToken: accessToken, ManageToken: manageToken,
 		Guest:   model.Guest{Name: req.Name, Email: req.Email, Phone: req.Phone},
 		Summary: Summary(a, start, req.Duration, loc),
 	}, func(ctx context.Context, tx bun.Tx, b postgres.Booked) error {
@@ -326,9 +331,11 @@ func (s *Service) Book(ctx context.Context, slug string, req model.BookingReques
 	if err != nil {
 		return model.Booking{}, err
 	}
+	base := strings.TrimRight(s.BaseURL.String(), "/")
 	return model.Booking{
 		Meeting: b.Meeting, AgentName: a.Name, ConversationToken: b.Access.Token,
-		ConversationURL: strings.TrimRight(s.BaseURL.String(), "/") + "/c/" + b.Access.Token,
+		ConversationURL: base + "/c/" + b.Access.Token,
+		ManageToken:     b.ManageToken, ManageURL: base + "/m/" + b.ManageToken,
 	}, nil
 }
 

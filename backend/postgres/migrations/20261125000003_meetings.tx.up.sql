@@ -17,6 +17,10 @@ CREATE TABLE meetings (
     uid              text NOT NULL UNIQUE,
     sequence         integer NOT NULL DEFAULT 0,
     notes            text NOT NULL DEFAULT '' CHECK (length(notes) <= 2000),
+    -- The guest's capability to reschedule or cancel, sent only in their
+    -- emails (the conversation link alone does not allow it).
+    manage_token     text NOT NULL UNIQUE CHECK (length(manage_token) >= 22),
+    reminder_minutes integer NOT NULL DEFAULT 15,
     created_at       timestamptz NOT NULL DEFAULT now(),
     updated_at       timestamptz NOT NULL DEFAULT now(),
     UNIQUE (organization_id, id),
