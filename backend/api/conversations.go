@@ -109,9 +109,6 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, orgID, conv
 		s.writeError(w, r, err)
 		return
 	}
-	if s.hub != nil && !res.Duplicate {
-		s.hub.AfterMessage(r.Context(), orgID, convID, res)
-	}
 	status := http.StatusCreated
 	if res.Duplicate {
 		status = http.StatusOK

@@ -128,7 +128,7 @@ func (db *DB) Assign(ctx context.Context, a Assignment) (model.Conversation, err
 		if a.Leave {
 			note += fmt.Sprintf(" %s left the conversation.", a.By.Name)
 		}
-		if _, err := AppendMessageTx(ctx, tx, a.OrganizationID, conv.ID, Author{Kind: model.AuthorSystem, Name: "Frontdesk"}, "", note); err != nil {
+		if _, err := db.AppendMessageTx(ctx, tx, a.OrganizationID, conv.ID, Author{Kind: model.AuthorSystem, Name: "Frontdesk"}, "", note); err != nil {
 			return err
 		}
 		var err error

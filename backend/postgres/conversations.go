@@ -382,14 +382,14 @@ func (db *DB) AppendMessage(ctx context.Context, orgID, convID int64, author Aut
 	var res AppendResult
 	err := db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var e error
-		res, e = AppendMessageTx(ctx, tx, orgID, convID, author, clientID, body)
+		res, e = db.AppendMessageTx(ctx, tx, orgID, convID, author, clientID, body)
 		return e
 	})
 	return res, err
 }
 
 // AppendMessageTx is AppendMessage inside a caller's transaction.
-func AppendMessageTx(ctx context.Context, tx bun.Tx, orgID, convID int64, author Author, clientID, body string) (AppendResult, error) {
+func (db *DB) AppendMessageTx(ctx context.Context, tx bun.Tx, orgID, convID int64, author Author, clientID, body string) (AppendResult, error) {
 	if err := CheckMessage(clientID, body); err != nil {
 		return AppendResult{}, err
 	}
@@ -443,6 +443,11 @@ func AppendMessageTx(ctx context.Context, tx bun.Tx, orgID, convID int64, author
 	msg := m.model()
 	if err := notify(ctx, tx, Notification{OrganizationID: orgID, ConversationID: convID, Event: model.Event{Type: model.EventMessage, ConversationID: convID, Message: &msg, Seq: msg.Seq}}); err != nil {
 		return AppendResult{}, err
+	}
+	if db.MessageHook != nil {
+		if err := db.MessageHook(ctx, tx, orgID, msg); err != nil {
+			return AppendResult{}, fmt.Errorf("message hook: %w", err)
+		}
 	}
 	if reopen {
 		c, err := conversation(ctx, tx, orgID, convID, 0)

@@ -13,6 +13,8 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
+
+	"github.com/frontdesk/frontdesk/model"
 )
 
 // DB is a connection pool to one Frontdesk database.
@@ -23,6 +25,11 @@ type DB struct {
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+
+	// MessageHook runs inside the transaction of every new message (not of
+	// a retried one), so what it queues — notification emails, pushes — is
+	// committed with the message or not at all.
+	MessageHook func(ctx context.Context, tx bun.Tx, orgID int64, m model.Message) error
 }
 
 // Open connects to the database at dsn. It does not migrate: call Migrate.

@@ -118,7 +118,7 @@ func (db *DB) BookMeeting(ctx context.Context, in NewMeeting, also func(ctx cont
 		if _, err := tx.NewInsert().Model(&row).Returning("id, created_at, updated_at, sequence").Exec(ctx); err != nil {
 			return fmt.Errorf("insert meeting: %w", translate(err))
 		}
-		if _, err := AppendMessageTx(ctx, tx, in.OrganizationID, access.Conversation.ID, Author{Kind: model.AuthorSystem, Name: "Frontdesk"}, "", in.Summary); err != nil {
+		if _, err := db.AppendMessageTx(ctx, tx, in.OrganizationID, access.Conversation.ID, Author{Kind: model.AuthorSystem, Name: "Frontdesk"}, "", in.Summary); err != nil {
 			return err
 		}
 		if access.Conversation, err = conversation(ctx, tx, in.OrganizationID, access.Conversation.ID, 0); err != nil {
@@ -271,7 +271,7 @@ func (db *DB) UpdateMeeting(ctx context.Context, orgID, id int64, upd MeetingUpd
 		if _, err := q.Exec(ctx); err != nil {
 			return fmt.Errorf("update meeting: %w", translate(err))
 		}
-		if _, err := AppendMessageTx(ctx, tx, orgID, row.ConversationID, Author{Kind: model.AuthorSystem, Name: "Frontdesk"}, "", upd.Note); err != nil {
+		if _, err := db.AppendMessageTx(ctx, tx, orgID, row.ConversationID, Author{Kind: model.AuthorSystem, Name: "Frontdesk"}, "", upd.Note); err != nil {
 			return err
 		}
 		if out, err = db.meetingRecord(ctx, tx, "id = ?", id); err != nil {

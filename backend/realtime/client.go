@@ -337,5 +337,4 @@ func (c *client) handleMessage(ctx context.Context, conv int64, ev model.Event) 
 	}
 	// Committed: now, and only now, acknowledge.
 	c.reply(model.Event{Type: model.EventAck, ConversationID: conv, ClientID: ev.ClientID, Seq: res.Message.Seq, Message: &res.Message})
-	c.hub.AfterMessage(ctx, c.orgID, conv, res)
 }

@@ -41,7 +41,6 @@ type Hub struct {
 	online map[int64]int                  // agent id → open sockets here
 
 	ready chan struct{} // closed once LISTEN is active
-	after AfterMessage
 
 	connections *prometheus.GaugeVec
 	delivered   prometheus.Counter
@@ -286,18 +285,4 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 		return errors.Join(fmt.Errorf("clear presence: %w", err))
 	}
 	return nil
-}
-
-// AfterMessage (the type) is called after a message is stored, whichever way it came
-// in (socket or REST); the server uses it for notifications.
-type AfterMessage func(ctx context.Context, orgID, convID int64, res postgres.AppendResult)
-
-// OnMessage sets the AfterMessage hook.
-func (h *Hub) OnMessage(f AfterMessage) { h.after = f }
-
-// AfterMessage runs the OnMessage hook for a newly stored message.
-func (h *Hub) AfterMessage(ctx context.Context, orgID, convID int64, res postgres.AppendResult) {
-	if h.after != nil && !res.Duplicate {
-		h.after(ctx, orgID, convID, res)
-	}
 }
