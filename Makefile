@@ -16,7 +16,7 @@ SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
 run: deps-postgres build
 	FRONTDESK_DEMO=true ./$(BIN)
 
-build: $(BIN) $(WEB)/app.wasm.br
+build: $(BIN) $(WEB)/app.wasm.br $(WEB)/widget.wasm.br
 
 $(BIN): $(GOFILES)
 	$(GO) build -trimpath -o $@ ./cmd/frontdesk
@@ -30,18 +30,26 @@ $(WEB)/app.wasm: $(GOFILES)
 $(WEB)/app.wasm.br: $(WEB)/app.wasm
 	$(GO) run ./cmd/precompress $(WEB)/app.wasm
 
-wasm: $(WEB)/app.wasm.br
+# The website widget: its own small main (no go-app), precompressed too.
+$(WEB)/widget.wasm: $(GOFILES)
+	@mkdir -p $(WEB)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o $@ ./widget
+
+$(WEB)/widget.wasm.br: $(WEB)/widget.wasm
+	$(GO) run ./cmd/precompress $(WEB)/widget.wasm
+
+wasm: $(WEB)/app.wasm.br $(WEB)/widget.wasm.br
 
 vet:
 	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet ./model/... ./app/... ./cmd/frontdesk
+	GOOS=js GOARCH=wasm $(GO) vet ./model/... ./app/... ./cmd/frontdesk ./widget/...
 
 # Every test runs against the private PostgreSQL (or DATABASE_URL when set),
 # each in its own database cloned from a migrated template. Backend packages
 # run under the race detector.
 test: deps-postgres deps-chromium vet build
 	$(GO) run ./cmd/withdb -dir .data/test-postgres -- \
-		$(GO) test -race -count=1 -timeout 15m ./backend/... ./model/... ./assets/... ./app/... ./cmd/...
+		$(GO) test -race -count=1 -timeout 15m ./backend/... ./model/... ./assets/... ./app/... ./cmd/... ./widget/...
 
 bench: deps-postgres build
 	$(GO) run ./cmd/withdb -dir .data/test-postgres -- \

@@ -334,7 +334,7 @@ func (s *Service) Book(ctx context.Context, slug string, req model.BookingReques
 	base := strings.TrimRight(s.BaseURL.String(), "/")
 	return model.Booking{
 		Meeting: b.Meeting, AgentName: a.Name, ConversationToken: b.Access.Token,
-		ConversationURL: base + "/c/" + b.Access.Token,
+		ConversationURL: base + "/chat/" + b.Access.Token,
 		ManageToken:     b.ManageToken, ManageURL: base + "/m/" + b.ManageToken,
 	}, nil
 }

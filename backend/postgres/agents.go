@@ -19,7 +19,9 @@ type organizationRow struct {
 	CreatedAt     time.Time `bun:",nullzero,default:now()"`
 }
 
-func (r organizationRow) model() model.Organization { return model.Organization{ID: r.ID, Name: r.Name} }
+func (r organizationRow) model() model.Organization {
+	return model.Organization{ID: r.ID, Name: r.Name}
+}
 
 type agentRow struct {
 	bun.BaseModel  `bun:"table:agents,alias:a"`
@@ -83,9 +85,9 @@ func (db *DB) OrganizationByName(ctx context.Context, name string) (model.Organi
 // NewAgent is a validated agent to create.
 type NewAgent struct {
 	Email, Name, Title, PhotoURL, Slug, TimeZone string
-	Role                                        model.Role
-	License                                     model.License
-	PasswordHash                                string
+	Role                                         model.Role
+	License                                      model.License
+	PasswordHash                                 string
 }
 
 // CreateAgent adds an agent to an organization.

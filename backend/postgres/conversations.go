@@ -79,8 +79,10 @@ type conversationRow struct {
 	LastSeq        int64
 	LastMessage    string
 	GuestReadSeq   int64
-	CreatedAt      time.Time `bun:",nullzero,default:now()"`
-	UpdatedAt      time.Time `bun:",nullzero,default:now()"`
+	// GuestEmailedSeq is how far replies went out by email.
+	GuestEmailedSeq int64
+	CreatedAt       time.Time `bun:",nullzero,default:now()"`
+	UpdatedAt       time.Time `bun:",nullzero,default:now()"`
 }
 
 // conversationView is a conversation with what lists and panels show.

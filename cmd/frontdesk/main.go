@@ -20,13 +20,20 @@ import (
 	"time"
 	_ "time/tzdata" // IANA zones even on hosts without /usr/share/zoneinfo
 
+	"github.com/riverqueue/river"
+
 	"github.com/frontdesk/frontdesk/app"
 	"github.com/frontdesk/frontdesk/assets"
 	"github.com/frontdesk/frontdesk/backend/api"
+	"github.com/frontdesk/frontdesk/backend/booking"
+	"github.com/frontdesk/frontdesk/backend/jobs"
+	"github.com/frontdesk/frontdesk/backend/mail"
+	"github.com/frontdesk/frontdesk/backend/notify"
 	"github.com/frontdesk/frontdesk/backend/pgcluster"
 	"github.com/frontdesk/frontdesk/backend/postgres"
 	"github.com/frontdesk/frontdesk/backend/realtime"
 	"github.com/frontdesk/frontdesk/backend/seed"
+	"github.com/frontdesk/frontdesk/backend/visitor"
 	"github.com/frontdesk/frontdesk/backend/web"
 )
 
@@ -46,7 +53,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
-	m := &Main{Config: cfg, Stdout: stdout}
+	m := &Main{Config: cfg, Stdout: stdout, Getenv: getenv}
 	if err := m.Open(ctx); err != nil {
 		m.Close()
 		return err
@@ -63,11 +70,17 @@ type Main struct {
 	Config config
 	Stdout io.Writer
 	Log    *slog.Logger
+	// Getenv reads the settings that belong to other packages (SMTP);
+	// os.Getenv when nil.
+	Getenv func(string) string
+	// JobOptions tune the job queue (tests make it fast).
+	JobOptions []jobs.Option
 
 	cluster  *pgcluster.Cluster
 	db       *postgres.DB
 	api      *api.Server
 	hub      *realtime.Hub
+	queue    *jobs.Queue
 	stopHub  context.CancelFunc
 	hubDone  chan struct{}
 	http     *http.Server
@@ -108,6 +121,33 @@ func (m *Main) Open(ctx context.Context) error {
 		demo = &d
 	}
 
+	// Durable jobs: email, reminders. Workers are registered before the
+	// queue exists; the notifier learns the queue afterwards.
+	mailCfg, err := mail.ConfigFromEnv(m.getenv)
+	if err != nil {
+		return err
+	}
+	sender, err := mail.NewSender(mailCfg, m.Log)
+	if err != nil {
+		return err
+	}
+	notifier := &notify.Notifier{DB: db, BaseURL: m.Config.BaseURL, Log: m.Log}
+	workers := river.NewWorkers()
+	if err := mail.Register(workers, sender, m.Log); err != nil {
+		return err
+	}
+	if err := notifier.Register(workers); err != nil {
+		return err
+	}
+	if m.queue, err = jobs.New(db, workers, m.Log, m.JobOptions...); err != nil {
+		return err
+	}
+	notifier.Queue = m.queue
+	db.MessageHook = notifier.MessageStored
+	if err := m.queue.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+
 	static, err := web.New(m.Config.WebDir, assets.FS)
 	if err != nil {
 		return err
@@ -117,6 +157,7 @@ func (m *Main) Open(ctx context.Context) error {
 		LoginPerIP: m.Config.LoginPerIP, LoginPerAccount: m.Config.LoginPerAccount, LoginEvery: m.Config.LoginEvery,
 		PublicBurst: m.Config.PublicBurst, PublicEvery: m.Config.PublicEvery,
 	}, db, m.Log)
+	m.api.SetBooking(&booking.Service{DB: db, BaseURL: m.Config.BaseURL, Notifier: notifier})
 	m.hub = realtime.New(db, m.Log, m.api.Registry())
 	m.api.SetHub(m.hub)
 	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
@@ -130,6 +171,17 @@ func (m *Main) Open(ctx context.Context) error {
 	case <-time.After(10 * time.Second):
 		return fmt.Errorf("realtime: could not LISTEN for events")
 	}
+
+	demoKey := ""
+	if demo != nil {
+		demoKey = demo.Widget.PublicKey
+	}
+	visitors, err := visitor.New(visitor.Options{BaseURL: m.Config.BaseURL, BuildDir: m.Config.WebDir,
+		Widgets: db, DemoWidgetKey: demoKey, Limit: m.api.Public, Log: m.Log})
+	if err != nil {
+		return err
+	}
+	visitors.Register(m.api)
 
 	app.Register()
 	m.api.Handle("/web/", static)
@@ -159,6 +211,13 @@ func (m *Main) Open(ctx context.Context) error {
 	return nil
 }
 
+func (m *Main) getenv(k string) string {
+	if m.Getenv != nil {
+		return m.Getenv(k)
+	}
+	return os.Getenv(k)
+}
+
 // URL is where the server answers.
 func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
 
@@ -182,6 +241,11 @@ func (m *Main) Close() error {
 		cancel()
 		m.stopHub()
 		<-m.hubDone
+	}
+	if m.queue != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		errs = append(errs, m.queue.Stop(ctx))
+		cancel()
 	}
 	if m.db != nil {
 		errs = append(errs, m.db.Close())

@@ -1,0 +1,131 @@
+// Package notify sends what Frontdesk tells people outside the app: booking
+// confirmations and meeting changes with calendar invites, agents' replies
+// by email to guests who are away, and meeting reminders.
+//
+// Everything goes through durable jobs queued in the transaction that
+// causes it (the booking, the message, the change), so nothing is sent for
+// what did not happen and nothing is lost for what did (R2).
+package notify
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/uptrace/bun"
+
+	"github.com/frontdesk/frontdesk/backend/jobs"
+	"github.com/frontdesk/frontdesk/backend/mail"
+	"github.com/frontdesk/frontdesk/backend/postgres"
+	"github.com/frontdesk/frontdesk/model"
+)
+
+// Notifier queues notifications; its workers send them.
+type Notifier struct {
+	DB      *postgres.DB
+	BaseURL *url.URL
+	Log     *slog.Logger
+	// Queue is set once the job queue exists (the queue needs the workers
+	// this package registers first).
+	Queue *jobs.Queue
+	// OfflineDelay is how long an agent's reply waits for the guest to read
+	// it live before it goes out by email.
+	OfflineDelay time.Duration
+	// GuestLead is how long before a meeting the guest's extra reminder
+	// goes out.
+	GuestLead time.Duration
+	// OnReminder, when set, also tells the agent's devices (Web Push) about
+	// a reminder, in the reminder's transaction.
+	OnReminder func(ctx context.Context, tx bun.Tx, rec postgres.MeetingRecord, text string) error
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+func (n *Notifier) now() time.Time {
+	if n.Now != nil {
+		return n.Now()
+	}
+	return time.Now()
+}
+
+func (n *Notifier) link(path string) string {
+	return strings.TrimRight(n.BaseURL.String(), "/") + path
+}
+
+// Register adds this package's workers.
+func (n *Notifier) Register(workers *river.Workers) error {
+	if err := river.AddWorkerSafely(workers, &offlineWorker{n: n}); err != nil {
+		return fmt.Errorf("notify: register: %w", err)
+	}
+	if err := river.AddWorkerSafely(workers, &reminderWorker{n: n}); err != nil {
+		return fmt.Errorf("notify: register: %w", err)
+	}
+	return nil
+}
+
+// MessageStored is the store's message hook: an agent's reply to a guest
+// with an email address is emailed later unless the guest reads it live
+// first.
+func (n *Notifier) MessageStored(ctx context.Context, tx bun.Tx, orgID int64, m model.Message) error {
+	if m.AuthorKind != model.AuthorAgent || n.Queue == nil {
+		return nil
+	}
+	email, err := postgres.GuestEmailOf(ctx, tx, m.ConversationID)
+	if err != nil || email == "" {
+		return err
+	}
+	delay := n.OfflineDelay
+	if delay == 0 {
+		delay = 2 * time.Minute
+	}
+	return n.Queue.InsertTx(ctx, tx, OfflineReplyArgs{ConversationID: m.ConversationID, Seq: m.Seq},
+		&river.InsertOpts{ScheduledAt: n.now().Add(delay)})
+}
+
+// OfflineReplyArgs emails a guest the replies they have not read.
+type OfflineReplyArgs struct {
+	ConversationID int64 `json:"conversation_id"`
+	Seq            int64 `json:"seq"`
+}
+
+// Kind names the job.
+func (OfflineReplyArgs) Kind() string { return "offline_reply" }
+
+type offlineWorker struct {
+	river.WorkerDefaults[OfflineReplyArgs]
+	n *Notifier
+}
+
+func (w *offlineWorker) Work(ctx context.Context, job *river.Job[OfflineReplyArgs]) error {
+	n := w.n
+	return n.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		access, msgs, err := n.DB.UnemailedReplies(ctx, tx, job.Args.ConversationID)
+		if err != nil {
+			if postgres.IsNotFound(err) {
+				return nil
+			}
+			return err
+		}
+		// Read live, or already sent with an earlier job: nothing to do.
+		if len(msgs) == 0 || access.Conversation.Guest.Email == "" {
+			return nil
+		}
+		t := catalog(access.Language)
+		var paras []string
+		for _, m := range msgs {
+			paras = append(paras, m.AuthorName+":\n"+m.Body)
+		}
+		action := &mail.Link{Text: t.OpenConversation, URL: n.link("/chat/" + access.Token)}
+		subject := fmt.Sprintf(t.ReplySubject, msgs[len(msgs)-1].AuthorName)
+		return mail.Enqueue(ctx, n.Queue, tx, mail.Message{
+			To:      []mail.Address{{Name: access.Conversation.Guest.Name, Email: access.Conversation.Guest.Email}},
+			Subject: subject,
+			Text:    mail.TextBody(subject, paras, action),
+			HTML:    mail.HTMLBody(subject, paras, action),
+		})
+	})
+}

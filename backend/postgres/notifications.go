@@ -1,0 +1,86 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"github.com/frontdesk/frontdesk/model"
+)
+
+// UnemailedReplies returns, for a guest who has not read them, the agents'
+// messages after both what the guest read and what was already emailed, and
+// marks them emailed — in tx, so a failed send job leaves them unmarked.
+func (db *DB) UnemailedReplies(ctx context.Context, tx bun.Tx, convID int64) (GuestAccess, []model.Message, error) {
+	var conv conversationRow
+	if err := tx.NewSelect().Model(&conv).Where("id = ?", convID).For("UPDATE").Scan(ctx); err != nil {
+		if noRows(err) {
+			return GuestAccess{}, nil, notFound("Conversation")
+		}
+		return GuestAccess{}, nil, fmt.Errorf("lock conversation: %w", err)
+	}
+	after := max(conv.GuestReadSeq, conv.GuestEmailedSeq)
+	var rows []messageRow
+	if err := tx.NewSelect().Model(&rows).Where("conversation_id = ? AND seq > ? AND author_kind = 'agent'", convID, after).
+		Order("seq").Scan(ctx); err != nil {
+		return GuestAccess{}, nil, fmt.Errorf("select replies: %w", err)
+	}
+	msgs := make([]model.Message, len(rows))
+	for i, r := range rows {
+		msgs[i] = r.model()
+	}
+	if len(msgs) > 0 {
+		if _, err := tx.NewUpdate().Table("conversations").Set("guest_emailed_seq = ?", msgs[len(msgs)-1].Seq).Where("id = ?", convID).Exec(ctx); err != nil {
+			return GuestAccess{}, nil, fmt.Errorf("mark emailed: %w", err)
+		}
+	}
+	c, err := conversation(ctx, tx, conv.OrganizationID, convID, 0)
+	if err != nil {
+		return GuestAccess{}, nil, err
+	}
+	return GuestAccess{Conversation: c, Token: conv.AccessToken, WidgetID: conv.WidgetID, Language: conv.Language}, msgs, nil
+}
+
+// GuestEmailOf returns the email replies to a conversation's guest go to.
+func GuestEmailOf(ctx context.Context, tx bun.IDB, convID int64) (string, error) {
+	var email string
+	err := tx.NewSelect().TableExpr("conversations AS c").ColumnExpr("g.email").
+		Join("JOIN guests AS g ON g.id = c.guest_id").Where("c.id = ?", convID).Scan(ctx, &email)
+	if err != nil {
+		return "", fmt.Errorf("select guest email: %w", err)
+	}
+	return email, nil
+}
+
+// ClaimReminder records that a reminder is being sent, in tx; it reports
+// false when it was sent before, or when the meeting was cancelled or moved
+// since the reminder was scheduled (sequence differs).
+func (db *DB) ClaimReminder(ctx context.Context, tx bun.Tx, meetingID int64, audience string, sequence, leadMinutes int) (MeetingRecord, bool, error) {
+	var row meetingRow
+	if err := tx.NewSelect().Model(&row).Where("id = ?", meetingID).For("UPDATE").Scan(ctx); err != nil {
+		if noRows(err) {
+			return MeetingRecord{}, false, nil
+		}
+		return MeetingRecord{}, false, fmt.Errorf("lock meeting: %w", err)
+	}
+	if row.Status != string(model.MeetingScheduled) || row.Sequence != sequence {
+		return MeetingRecord{}, false, nil
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO meeting_reminders_sent (meeting_id, audience, sequence, lead_minutes)
+		VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`, meetingID, audience, sequence, leadMinutes)
+	if err != nil {
+		return MeetingRecord{}, false, fmt.Errorf("claim reminder: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return MeetingRecord{}, false, nil
+	}
+	rec, err := db.recordOf(ctx, tx, row)
+	return rec, err == nil, err
+}
+
+// PostSystemMessage adds a system message in tx.
+func (db *DB) PostSystemMessage(ctx context.Context, tx bun.Tx, orgID, convID int64, body string) error {
+	_, err := db.AppendMessageTx(ctx, tx, orgID, convID, Author{Kind: model.AuthorSystem, Name: "Frontdesk"}, "", body)
+	return err
+}

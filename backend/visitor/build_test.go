@@ -1,0 +1,132 @@
+package visitor_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/frontdesk/frontdesk/backend/visitor"
+)
+
+// Budgets of SPEC.md's P1, in bytes of brotli.
+const (
+	wasmBudget   = 1_000_000
+	loaderBudget = 4_000
+)
+
+// moduleRoot is the directory of go.mod, where go commands are run.
+func moduleRoot(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		t.Fatalf("go env GOMOD: %v", err)
+	}
+	return filepath.Dir(strings.TrimSpace(string(out)))
+}
+
+func goCmd(t *testing.T, env []string, args ...string) []byte {
+	t.Helper()
+	cmd := exec.Command("go", args...)
+	cmd.Dir = moduleRoot(t)
+	cmd.Env = append(os.Environ(), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return out
+}
+
+// TestWidgetWasmSize builds the widget as `make build` does, compresses it
+// with the same tool, and holds it to its budget. The handler must then
+// load the result.
+func TestWidgetWasmSize(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the widget")
+	}
+	dir := t.TempDir()
+	wasm := filepath.Join(dir, visitor.WasmFile)
+	goCmd(t, []string{"GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0"}, "build", "-trimpath", "-ldflags=-s", "-o", wasm, "./widget")
+	goCmd(t, nil, "run", "./cmd/precompress", wasm)
+
+	sizes := map[string]int64{}
+	for _, ext := range []string{"", ".gz", ".br"} {
+		fi, err := os.Stat(wasm + ext)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sizes[ext] = fi.Size()
+	}
+	t.Logf("widget.wasm: raw %d B, gzip %d B, brotli %d B (budget %d B)", sizes[""], sizes[".gz"], sizes[".br"], wasmBudget)
+	if sizes[".br"] > wasmBudget {
+		t.Errorf("widget.wasm is %d B brotli, over the %d B budget", sizes[".br"], wasmBudget)
+	}
+
+	h := newHandler(t, dir)
+	if !strings.HasPrefix(h.WasmPath(), "/widget/widget.") {
+		t.Errorf("wasm path %q", h.WasmPath())
+	}
+}
+
+// TestWidgetWasmDependencies keeps server code, the agent app's UI toolkit
+// and net/http out of the widget: any of them costs megabytes.
+func TestWidgetWasmDependencies(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	out := goCmd(t, []string{"GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0"}, "list", "-deps", "./widget")
+	deps := strings.Fields(string(out))
+
+	// Prove the listing is the widget's wasm build before trusting what it
+	// lacks.
+	for _, want := range []string{
+		"github.com/frontdesk/frontdesk/widget",
+		"github.com/frontdesk/frontdesk/widget/dom",
+		"github.com/frontdesk/frontdesk/model",
+		"syscall/js",
+	} {
+		if !slices.Contains(deps, want) {
+			t.Fatalf("go list did not report %s:\n%s", want, out)
+		}
+	}
+	forbiddenTrees := []string{
+		"github.com/frontdesk/frontdesk/backend",
+		"github.com/frontdesk/frontdesk/app",
+		"github.com/maxence-charriere/go-app",
+		"github.com/uptrace/bun",
+		"github.com/jackc",
+		"github.com/coder/websocket", // imports net/http under js; see widget/dom.Socket
+		"net/http",
+		"crypto/tls",
+	}
+	for _, dep := range deps {
+		for _, tree := range forbiddenTrees {
+			if dep == tree || strings.HasPrefix(dep, tree+"/") {
+				t.Errorf("the widget's wasm build imports %s", dep)
+			}
+		}
+	}
+}
+
+// TestWasmExecMatchesToolchain: the embedded wasm_exec.js is the glue
+// between the browser and the Go runtime the widget is built with; a copy
+// from another Go release breaks the widget at start.
+func TestWasmExecMatchesToolchain(t *testing.T) {
+	goroot := strings.TrimSpace(string(goCmd(t, nil, "env", "GOROOT")))
+	want, err := os.ReadFile(filepath.Join(goroot, "lib", "wasm", "wasm_exec.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join("files", "wasm_exec.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("backend/visitor/files/wasm_exec.js differs from this toolchain's; copy it: cp %s/lib/wasm/wasm_exec.js backend/visitor/files/", goroot)
+	}
+}

@@ -1,0 +1,149 @@
+package visitor
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/frontdesk/frontdesk/model"
+)
+
+// boot starts the widget: instantiate the WebAssembly while it downloads
+// (the page preloads it), then run it. It reads the URL from its own
+// data-wasm attribute so that its text, and so its CSP hash, never changes.
+const boot = `(function(){var s=document.currentScript,go=new Go();` +
+	`WebAssembly.instantiateStreaming(fetch(s.dataset.wasm),go.importObject).then(function(r){go.run(r.instance)})` +
+	`.catch(function(e){document.getElementById("status").textContent="The chat could not start. Please reload the page.";console.error(e)})})();`
+
+// frameData fills files/frame.html.
+type frameData struct {
+	Key, Name, Color, OnColor, Initial string
+	WasmURL, WasmExecURL               string
+	CSS, BrandCSS                      template.CSS
+	Boot                               template.JS
+}
+
+func (h *Handler) prepareFrame() error {
+	css, err := files.ReadFile("files/frame.css")
+	if err != nil {
+		return fmt.Errorf("visitor: %w", err)
+	}
+	h.frameCSS = string(css)
+	h.frame, err = template.ParseFS(files, "files/frame.html")
+	if err != nil {
+		return fmt.Errorf("visitor: frame template: %w", err)
+	}
+	// The page runs no script but ours and the Go runtime's, and talks to
+	// its own origin only (the API and the guest websocket); agents' photos
+	// may come from anywhere on https.
+	h.cspStatic = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' " + cspHash(boot) +
+		"; connect-src 'self'; img-src 'self' https: data:; base-uri 'none'; form-action 'none'"
+	return nil
+}
+
+// serveFrame renders the chat page for the widget named by ?key=.
+func (h *Handler) serveFrame(w http.ResponseWriter, r *http.Request) {
+	key := r.URL.Query().Get("key")
+	if key == "" || len(key) > 64 || !utf8.ValidString(key) {
+		h.unavailable(w, http.StatusNotFound)
+		return
+	}
+	wd, err := h.opts.Widgets.WidgetByKey(r.Context(), key)
+	if err != nil {
+		if e, ok := model.AsError(err); ok && e.Code == model.CodeNotFound {
+			h.unavailable(w, http.StatusNotFound)
+			return
+		}
+		h.log.ErrorContext(r.Context(), "widget frame: look up widget", "err", err)
+		h.unavailable(w, http.StatusInternalServerError)
+		return
+	}
+
+	color := brandColor(wd.Color)
+	onColor := textOn(color)
+	brand := ":root{--fd-brand:" + color + ";--fd-on-brand:" + onColor + "}"
+	data := frameData{
+		Key: wd.PublicKey, Name: wd.Name, Color: color, OnColor: onColor, Initial: initial(wd.Name),
+		WasmURL: h.wasmPath, WasmExecURL: h.execPath,
+		CSS: template.CSS(h.frameCSS), BrandCSS: template.CSS(brand), Boot: template.JS(boot),
+	}
+	var buf bytes.Buffer
+	if err := h.frame.Execute(&buf, data); err != nil {
+		h.log.ErrorContext(r.Context(), "widget frame: render", "err", err)
+		h.unavailable(w, http.StatusInternalServerError)
+		return
+	}
+
+	hd := w.Header()
+	hd.Set("Content-Type", "text/html; charset=utf-8")
+	hd.Set("Cache-Control", cachePage)
+	hd.Set("Content-Security-Policy", h.cspStatic+
+		"; style-src "+cspHash(h.frameCSS)+" "+cspHash(brand)+
+		"; "+frameAncestors(h.opts.BaseURL, wd.AllowedOrigins))
+	w.Write(buf.Bytes()) //nolint:errcheck // the client went away
+}
+
+// unavailable answers in place of the chat, inside the customer's page.
+func (h *Handler) unavailable(w http.ResponseWriter, status int) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", cachePage)
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	w.WriteHeader(status)
+	fmt.Fprint(w, `<!doctype html><html lang="en"><meta charset="utf-8"><title>Chat unavailable</title>`+
+		`<p style="font:15px system-ui,sans-serif;padding:24px;color:#334155">This chat is not available right now.</p></html>`)
+}
+
+// frameAncestors says which pages may embed the frame: the widget's allowed
+// origins and Frontdesk itself. A widget with no allowed origins may be
+// embedded anywhere — the default, so a pasted snippet works at once; a
+// site owner who lists origins locks it to them.
+func frameAncestors(base *url.URL, allowed []string) string {
+	if len(allowed) == 0 {
+		return "frame-ancestors *"
+	}
+	sources := []string{"'self'", origin(base)}
+	for _, o := range allowed {
+		if s, ok := cspOrigin(o); ok {
+			sources = append(sources, s)
+		}
+	}
+	return "frame-ancestors " + strings.Join(sources, " ")
+}
+
+// cspOrigin turns an allowed origin into a CSP source, refusing anything
+// that is not a plain http(s) origin (possibly with a *. wildcard): a stray
+// space or semicolon would change the policy's meaning.
+func cspOrigin(o string) (string, bool) {
+	o = strings.ToLower(strings.TrimRight(strings.TrimSpace(o), "/"))
+	scheme, host, ok := strings.Cut(o, "://")
+	if !ok || (scheme != "http" && scheme != "https") || host == "" {
+		return "", false
+	}
+	for i, c := range host {
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '.', c == '-', c == ':', c == '[', c == ']':
+		case c == '*' && i == 0 && strings.HasPrefix(host, "*."):
+		default:
+			return "", false
+		}
+	}
+	return o, true
+}
+
+func cspHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}
+
+func initial(name string) string {
+	for _, r := range strings.TrimSpace(name) {
+		return strings.ToUpper(string(r))
+	}
+	return "?"
+}

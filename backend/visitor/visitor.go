@@ -1,0 +1,178 @@
+// Package visitor serves what visitors of a company's website load from
+// Frontdesk: the loader script they paste (/widget.js), the chat page that
+// runs in its iframe (/widget/frame), the widget's WebAssembly and the Go
+// runtime glue for it (/widget/...), and a demo company website (/demo).
+//
+// The loader and the pages are embedded in the binary; the WebAssembly is
+// read from the build directory at start, with the brotli and gzip copies
+// `make build` writes next to it, and served under its content hash so
+// browsers cache it for good.
+package visitor
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/frontdesk/frontdesk/model"
+)
+
+//go:embed files
+var files embed.FS
+
+// WidgetLookup finds a widget by the public key in the site owner's snippet.
+// A missing widget is a *model.Error with Code model.CodeNotFound
+// (*postgres.DB satisfies it).
+type WidgetLookup interface {
+	WidgetByKey(ctx context.Context, key string) (model.Widget, error)
+}
+
+// Options configure a Handler.
+type Options struct {
+	// BaseURL is the server's public URL; the demo page loads the widget
+	// from it, as a customer's site would.
+	BaseURL *url.URL
+	// BuildDir holds widget.wasm with widget.wasm.br and widget.wasm.gz.
+	BuildDir string
+	// Widgets finds a widget's settings for its frame page.
+	Widgets WidgetLookup
+	// DemoWidgetKey is the public key of the widget on /demo; when empty,
+	// /demo is not served.
+	DemoWidgetKey string
+	// Limit, when set, wraps the frame page, the one route that reads the
+	// database: (*api.Server).Public rate-limits it per address like the
+	// public API.
+	Limit func(http.Handler) http.Handler
+	Log   *slog.Logger
+}
+
+// Handler serves the visitor side of the widget. Create it with New and
+// add its routes to a mux with Register.
+type Handler struct {
+	opts Options
+	log  *slog.Logger
+
+	loader   *asset            // /widget.js
+	static   map[string]*asset // by file name under /widget/
+	wasmPath string            // /widget/widget.<hash>.wasm
+	execPath string            // /widget/wasm_exec.<hash>.js
+
+	frame     *template.Template
+	frameCSS  string
+	cspStatic string // the frame's CSP, before style and frame-ancestors
+	demo      []byte
+}
+
+// WasmFile is the widget's build output in BuildDir; `make build` writes
+// it with its .br and .gz copies.
+const WasmFile = "widget.wasm"
+
+// execFile is the Go runtime's JavaScript half, embedded from the toolchain
+// (files/wasm_exec.js; TestWasmExecMatchesToolchain keeps it current).
+const execFile = "wasm_exec.js"
+
+// New loads the widget's files and prepares the pages.
+func New(opts Options) (*Handler, error) {
+	if opts.BaseURL == nil || opts.Widgets == nil {
+		return nil, errors.New("visitor: Options need BaseURL and Widgets")
+	}
+	h := &Handler{opts: opts, log: opts.Log, static: map[string]*asset{}}
+	if h.log == nil {
+		h.log = slog.Default()
+	}
+
+	loader, err := files.ReadFile("files/widget.js")
+	if err != nil {
+		return nil, fmt.Errorf("visitor: %w", err)
+	}
+	if h.loader, err = newAsset("text/javascript; charset=utf-8", cacheLoader, loader); err != nil {
+		return nil, fmt.Errorf("visitor: widget.js: %w", err)
+	}
+
+	wasmFile := filepath.Join(opts.BuildDir, WasmFile)
+	wasm, err := loadPrecompressed(wasmFile, "application/wasm", cacheImmutable)
+	if err != nil {
+		return nil, notBuilt(wasmFile, err)
+	}
+	// wasm_exec.js must come from the toolchain that built the wasm; the
+	// embedded copy is checked against this toolchain by a test.
+	execJS, err := files.ReadFile("files/" + execFile)
+	if err != nil {
+		return nil, fmt.Errorf("visitor: %w", err)
+	}
+	execAsset, err := newAsset("text/javascript; charset=utf-8", cacheImmutable, execJS)
+	if err != nil {
+		return nil, fmt.Errorf("visitor: wasm_exec.js: %w", err)
+	}
+	h.wasmPath = h.addStatic(WasmFile, wasm)
+	h.execPath = h.addStatic(execFile, execAsset)
+
+	if err := h.prepareFrame(); err != nil {
+		return nil, err
+	}
+	if opts.DemoWidgetKey != "" {
+		if h.demo, err = renderDemo(opts.BaseURL, opts.DemoWidgetKey); err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
+}
+
+func (h *Handler) addStatic(name string, a *asset) string {
+	hashed := a.hashedName(name)
+	h.static[hashed] = a
+	return "/widget/" + hashed
+}
+
+// WasmPath is the URL path of the widget's WebAssembly, which changes with
+// every build.
+func (h *Handler) WasmPath() string { return h.wasmPath }
+
+// Register adds the visitor routes to mux (net/http ServeMux patterns;
+// *api.Server and *http.ServeMux both fit).
+func (h *Handler) Register(mux interface{ Handle(string, http.Handler) }) {
+	mux.Handle("GET /widget.js", http.HandlerFunc(h.serveLoader))
+	var frame http.Handler = http.HandlerFunc(h.serveFrame)
+	if h.opts.Limit != nil {
+		frame = h.opts.Limit(frame)
+	}
+	mux.Handle("GET /widget/frame", frame)
+	mux.Handle("GET /widget/{file}", http.HandlerFunc(h.serveStatic))
+	if h.demo != nil {
+		mux.Handle("GET /demo", http.HandlerFunc(h.serveDemo))
+	}
+}
+
+func (h *Handler) serveLoader(w http.ResponseWriter, r *http.Request) {
+	// Customers' pages load it cross-origin; let those that isolate
+	// themselves (COEP) do so too.
+	w.Header().Set("Cross-Origin-Resource-Policy", "cross-origin")
+	h.loader.ServeHTTP(w, r)
+}
+
+func (h *Handler) serveStatic(w http.ResponseWriter, r *http.Request) {
+	a, ok := h.static[r.PathValue("file")]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	a.ServeHTTP(w, r)
+}
+
+func (h *Handler) serveDemo(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", cachePage)
+	w.Write(h.demo) //nolint:errcheck // the client went away
+}
+
+// origin is the scheme://host[:port] of u.
+func origin(u *url.URL) string {
+	return strings.ToLower(u.Scheme + "://" + u.Host)
+}

@@ -1,0 +1,205 @@
+package chat
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/frontdesk/frontdesk/model"
+)
+
+func msg(seq int64, kind model.AuthorKind, clientID string) model.Message {
+	return model.Message{Seq: seq, AuthorKind: kind, ClientID: clientID, Body: "m"}
+}
+
+func seqs(t *Thread) []int64 {
+	var out []int64
+	for _, m := range t.Messages() {
+		out = append(out, m.Seq)
+	}
+	return out
+}
+
+func TestAddOrdersAndDedupes(t *testing.T) {
+	tests := []struct {
+		name   string
+		add    []int64
+		want   []int64
+		before []int64 // Added.Before for each add (0: appended or not new)
+		isNew  []bool
+	}{
+		{"in order", []int64{1, 2, 3}, []int64{1, 2, 3}, []int64{0, 0, 0}, []bool{true, true, true}},
+		{"duplicate live event after history", []int64{1, 2, 2, 1}, []int64{1, 2}, []int64{0, 0, 0, 0}, []bool{true, true, false, false}},
+		{"resume delivers a gap", []int64{1, 4, 2, 3}, []int64{1, 2, 3, 4}, []int64{0, 0, 4, 4}, []bool{true, true, true, true}},
+		{"seq zero is not a stored message", []int64{0, 1}, []int64{1}, []int64{0, 0}, []bool{false, true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var th Thread
+			for i, s := range tt.add {
+				a := th.Add(msg(s, model.AuthorAgent, ""))
+				if a.New != tt.isNew[i] || a.Before != tt.before[i] {
+					t.Errorf("add %d (#%d) = %+v, want New=%v Before=%d", s, i, a, tt.isNew[i], tt.before[i])
+				}
+			}
+			if got := seqs(&th); !slices.Equal(got, tt.want) {
+				t.Errorf("messages %v, want %v", got, tt.want)
+			}
+			if got, want := th.LastSeq(), tt.want[len(tt.want)-1]; got != want {
+				t.Errorf("LastSeq %d, want %d", got, want)
+			}
+		})
+	}
+}
+
+// The server acknowledges a message, then broadcasts it; over a flaky
+// connection the two can arrive in either order, or the copy not at all
+// until a resume. Every path must end with the message shown exactly once
+// and no longer pending.
+func TestPendingLifecycle(t *testing.T) {
+	tests := []struct {
+		name string
+		run  func(*Thread) (replaced string)
+	}{
+		{"ack then copy", func(th *Thread) string {
+			if p, done := th.Ack("c1", 3); p == nil || done || !p.Sent() {
+				t.Fatalf("ack: %+v done=%v", p, done)
+			}
+			if len(th.Unsent()) != 0 {
+				t.Fatal("an acknowledged message would be resent")
+			}
+			return th.Add(msg(3, model.AuthorGuest, "c1")).Replaces
+		}},
+		{"copy then ack", func(th *Thread) string {
+			r := th.Add(msg(3, model.AuthorGuest, "c1")).Replaces
+			if p, _ := th.Ack("c1", 3); p != nil {
+				t.Fatalf("late ack found a pending message %+v", p)
+			}
+			return r
+		}},
+		{"copy without client id, then ack", func(th *Thread) string {
+			if r := th.Add(msg(3, model.AuthorGuest, "")).Replaces; r != "" {
+				t.Fatalf("matched %q without a client id or ack", r)
+			}
+			if p, done := th.Ack("c1", 3); p == nil || !done {
+				t.Fatalf("ack after copy: %+v done=%v", p, done)
+			}
+			return "c1"
+		}},
+		{"ack, connection lost, copy arrives by resume without client id", func(th *Thread) string {
+			th.Ack("c1", 3)
+			return th.Add(msg(3, model.AuthorGuest, "")).Replaces
+		}},
+		{"never acked: resent on reconnect, then copy", func(th *Thread) string {
+			if u := th.Unsent(); len(u) != 1 || u[0].ClientID != "c1" {
+				t.Fatalf("unsent %+v", u)
+			}
+			th.Ack("c1", 3)
+			return th.Add(msg(3, model.AuthorGuest, "c1")).Replaces
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var th Thread
+			th.Add(msg(1, model.AuthorAgent, ""))
+			th.Add(msg(2, model.AuthorAgent, ""))
+			th.Queue("c1", "hello")
+			if r := tt.run(&th); r != "c1" {
+				t.Errorf("replaced %q, want c1", r)
+			}
+			if len(th.Pending()) != 0 {
+				t.Errorf("still pending: %+v", th.Pending())
+			}
+			if got := seqs(&th); !slices.Equal(got, []int64{1, 2, 3}) {
+				t.Errorf("messages %v", got)
+			}
+		})
+	}
+}
+
+func TestUnsentKeepsOrderAndSkipsRefused(t *testing.T) {
+	var th Thread
+	th.Queue("a", "1")
+	th.Queue("b", "2")
+	th.Queue("c", "3")
+	th.Ack("a", 1)
+	th.Fail("b", errors.New("too long"))
+	got := th.Unsent()
+	if len(got) != 1 || got[0].ClientID != "c" {
+		t.Fatalf("unsent %+v, want [c]", got)
+	}
+	th.Retry("b")
+	got = th.Unsent()
+	if len(got) != 2 || got[0].ClientID != "b" || got[1].ClientID != "c" {
+		t.Fatalf("unsent after retry %+v, want [b c]", got)
+	}
+	if th.Fail("zzz", errors.New("x")) != nil || th.Retry("zzz") != nil {
+		t.Error("unknown client ids must be ignored")
+	}
+}
+
+func TestUnread(t *testing.T) {
+	var th Thread
+	th.Add(msg(1, model.AuthorAgent, ""))
+	th.Add(msg(2, model.AuthorGuest, ""))
+	th.Add(msg(3, model.AuthorSystem, ""))
+	if got := th.Unread(); got != 2 {
+		t.Errorf("unread %d, want 2 (the guest's own message does not count)", got)
+	}
+	if !th.MarkRead() || th.Unread() != 0 || th.ReadSeq() != 3 {
+		t.Errorf("after MarkRead: unread %d, read seq %d", th.Unread(), th.ReadSeq())
+	}
+	if th.MarkRead() {
+		t.Error("MarkRead moved with nothing new")
+	}
+	th.Add(msg(4, model.AuthorAgent, ""))
+	if got := th.Unread(); got != 1 {
+		t.Errorf("unread %d, want 1", got)
+	}
+	th.SetReadSeq(2) // an older saved marker never moves it back
+	if th.ReadSeq() != 3 {
+		t.Errorf("read seq %d, want 3", th.ReadSeq())
+	}
+}
+
+func TestCheckBody(t *testing.T) {
+	tests := []struct {
+		in, want string
+		err      error
+	}{
+		{"  hi \n", "hi", nil},
+		{" \n\t", "", ErrEmpty},
+		{strings.Repeat("é", model.MaxMessageBytes/2), strings.Repeat("é", model.MaxMessageBytes/2), nil},
+		{strings.Repeat("é", model.MaxMessageBytes/2+1), "", ErrTooLong},
+	}
+	for _, tt := range tests {
+		got, err := CheckBody(tt.in)
+		if got != tt.want || !errors.Is(err, tt.err) {
+			t.Errorf("CheckBody(%.10q…) = %.10q, %v; want %.10q, %v", tt.in, got, err, tt.want, tt.err)
+		}
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	tests := []struct {
+		n      int
+		jitter float64
+		want   time.Duration
+	}{
+		{0, 0.5, 500 * time.Millisecond},
+		{1, 0.5, time.Second},
+		{4, 0.5, 8 * time.Second},
+		{5, 0.5, 15 * time.Second},
+		{1000, 0.5, 15 * time.Second},
+		{0, 0, 375 * time.Millisecond},
+		{5, 0.999999, 15*time.Second + 15*time.Second/4 - 15*time.Microsecond},
+	}
+	for _, tt := range tests {
+		got := Backoff(tt.n, tt.jitter)
+		if d := got - tt.want; d < -time.Millisecond || d > time.Millisecond {
+			t.Errorf("Backoff(%d, %v) = %v, want %v", tt.n, tt.jitter, got, tt.want)
+		}
+	}
+}

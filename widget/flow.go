@@ -1,0 +1,378 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"syscall/js"
+	"time"
+
+	"github.com/frontdesk/frontdesk/model"
+	"github.com/frontdesk/frontdesk/widget/chat"
+	"github.com/frontdesk/frontdesk/widget/dom"
+)
+
+// Keys of the widget's localStorage on the Frontdesk origin. Browsers that
+// partition third-party storage keep one set per embedding site, which is
+// still enough to find the conversation again on the next page of that
+// site.
+const (
+	storeVisitor = "fd.visitor"     // the visitor token
+	storeRead    = "fd.read."       // + access token: the read marker
+	visitorBytes = 16               // 128 random bits
+	typingEvery  = 3 * time.Second  // at most one typing frame per this
+	typingShown  = 6 * time.Second  // how long an agent's typing frame is shown
+	lastingConn  = 10 * time.Second // a connection this old resets the backoff
+)
+
+// boot loads the widget's settings and the visitor's conversation, if any.
+// It runs on its own goroutine because it waits for the network.
+func (a *app) boot() {
+	var cfg model.WidgetConfig
+	err := retry(func() error { return call("GET", widgetPath(a.key), nil, &cfg) },
+		func(error) { a.do(func() { a.ui.setStatus(text.cannotLoad) }) })
+	if err != nil {
+		dom.Window.Get("console").Call("error", "frontdesk widget:", err.Error())
+		a.do(func() { a.ui.setStatus(text.unavailable) })
+		return
+	}
+
+	visitor := dom.LocalGet(storeVisitor)
+	if len(visitor) < 2*visitorBytes {
+		visitor = dom.RandomHex(visitorBytes)
+		dom.LocalSet(storeVisitor, visitor)
+	}
+
+	var conv *model.GuestConversation
+	var history []model.Message
+	var gc model.GuestConversation
+	err = retry(func() error {
+		return call("GET", widgetPath(a.key)+"/conversations/current?visitor="+dom.Encode(visitor), nil, &gc)
+	}, nil)
+	switch e, _ := model.AsError(err); {
+	case err == nil:
+		conv = &gc
+		// Without history the socket's resume (after=0) brings it all.
+		_ = retry(func() error { return call("GET", conversationPath(gc.Token)+"/messages?after=0", nil, &history) }, nil)
+	case e != nil && e.Status == statusNotFound:
+	default:
+		dom.Window.Get("console").Call("warn", "frontdesk widget: restoring the conversation:", err.Error())
+	}
+
+	a.do(func() {
+		a.visitor = visitor
+		a.configure(cfg)
+		if conv != nil {
+			a.setConversation(conv)
+			a.addMessages(history, false)
+		}
+		a.render()
+		a.connect()
+	})
+}
+
+// configure applies the widget's settings.
+func (a *app) configure(cfg model.WidgetConfig) {
+	a.cfg = cfg
+	a.online = cfg.Online
+	dom.SetText(a.ui.title, cfg.Name)
+	if g := strings.TrimSpace(cfg.Greeting); g != "" {
+		dom.SetText(a.ui.greeting, g)
+		dom.Show(a.ui.greeting, true)
+	}
+	dom.Show(a.ui.prechatNameField, cfg.PreChatName)
+	dom.Show(a.ui.prechatEmailField, cfg.PreChatEmail)
+}
+
+func (a *app) setConversation(c *model.GuestConversation) {
+	a.conv = c
+	if c.GuestEmail != "" {
+		a.email = c.GuestEmail
+	}
+	a.online = c.Online
+	if c.AgentName != "" {
+		a.agentName = c.AgentName
+		a.ui.setAgent(c.AgentName, c.AgentPhoto, a.cfg.Name)
+	}
+	if n, err := strconv.ParseInt(dom.LocalGet(storeRead+c.Token), 10, 64); err == nil {
+		a.thread.SetReadSeq(n)
+	}
+	waiting := a.waiting
+	a.waiting = nil
+	for _, f := range waiting {
+		f()
+	}
+}
+
+// render shows the parts of the page that fit the current state: the
+// pre-chat form until there is a conversation (when the widget asks for
+// one), the offline email form while no agent is online and no email is
+// known, and the composer otherwise.
+func (a *app) render() {
+	u := &a.ui
+	prechat := a.conv == nil && (a.cfg.PreChatName || a.cfg.PreChatEmail)
+	dom.Show(u.prechat, prechat)
+	dom.Show(u.composerForm, !prechat)
+	dom.Show(u.offline, !prechat && !a.online && a.email == "")
+
+	switch {
+	case a.agentName != "":
+	case a.online:
+		dom.SetText(u.subtitle, text.online)
+	default:
+		dom.SetText(u.subtitle, text.away)
+	}
+	a.renderStatus()
+	a.placeFocus()
+}
+
+// renderStatus says what the visitor must know: the connection dropped, or
+// nobody is there to answer live. (The first connection is quick enough to
+// need no word.)
+func (a *app) renderStatus() {
+	switch {
+	case a.conv != nil && !a.connected && a.attempts > 0:
+		a.ui.setStatus(text.reconnecting)
+	case !a.online && a.email != "":
+		a.ui.setStatus(fmt.Sprintf(text.offlineEmailKnown, a.email))
+	case !a.online && !visible(a.ui.offline):
+		// (The offline form, when shown, says it itself.)
+		a.ui.setStatus(text.offline)
+	default:
+		a.ui.setStatus("")
+	}
+}
+
+// withConversation runs f once the visitor has a conversation, starting one
+// if needed.
+func (a *app) withConversation(f func()) {
+	if a.conv != nil {
+		f()
+		return
+	}
+	a.waiting = append(a.waiting, f)
+	if a.creating {
+		return
+	}
+	a.creating = true
+	start := model.StartConversation{
+		VisitorToken: a.visitor, Name: a.name, Email: a.email,
+		Language: dom.Window.Get("navigator").Get("language").String(),
+	}
+	go func() {
+		var gc model.GuestConversation
+		err := retry(func() error { return call("POST", widgetPath(a.key)+"/conversations", start, &gc) },
+			func(error) { a.do(func() { a.ui.setStatus(text.cannotLoad) }) })
+		a.do(func() {
+			a.creating = false
+			if err != nil {
+				a.startFailed(err)
+				return
+			}
+			a.setConversation(&gc)
+			a.render()
+			a.connect()
+		})
+	}()
+}
+
+// startFailed reports a conversation the server refused to start: on the
+// pre-chat form when it is shown, else on the messages waiting for it.
+func (a *app) startFailed(err error) {
+	a.waiting = nil
+	u := &a.ui
+	u.prechatSubmit.Set("disabled", false)
+	dom.SetText(u.prechatSubmit, text.startChat)
+	if visible(u.prechat) {
+		a.showFieldErrors(err, u.prechatError)
+		return
+	}
+	for _, p := range a.thread.Unsent() {
+		a.thread.Fail(p.ClientID, err)
+		a.updatePending(p)
+	}
+	a.ui.setStatus(fmt.Sprintf(text.conversationCreateErr, errorText(err)))
+}
+
+// showFieldErrors puts a validation error's field messages under their
+// fields, and anything else in general.
+func (a *app) showFieldErrors(err error, general js.Value) {
+	u := &a.ui
+	e, _ := model.AsError(err)
+	fields := map[string]string{}
+	if e != nil {
+		fields = e.Fields
+	}
+	fieldError(u.prechatName, u.prechatNameError, fields["name"])
+	fieldError(u.prechatEmail, u.prechatEmailError, fields["email"])
+	if fields["email"] != "" && visible(u.offline) {
+		fieldError(u.offlineEmail, u.offlineError, fields["email"])
+	}
+	if len(fields) == 0 {
+		fieldError(js.Null(), general, errorText(err))
+	}
+}
+
+// submitPrechat starts the conversation with the visitor's name and email.
+func (a *app) submitPrechat() {
+	u := &a.ui
+	name := strings.TrimSpace(u.prechatName.Get("value").String())
+	email := strings.TrimSpace(u.prechatEmail.Get("value").String())
+	nameErr, emailErr := "", ""
+	if a.cfg.PreChatName && name == "" {
+		nameErr = text.nameRequired
+	}
+	if a.cfg.PreChatEmail {
+		emailErr = checkEmail(email, true)
+	}
+	fieldError(u.prechatName, u.prechatNameError, nameErr)
+	fieldError(u.prechatEmail, u.prechatEmailError, emailErr)
+	fieldError(js.Null(), u.prechatError, "")
+	switch {
+	case nameErr != "":
+		u.prechatName.Call("focus")
+		return
+	case emailErr != "":
+		u.prechatEmail.Call("focus")
+		return
+	}
+	a.name, a.email = name, email
+	u.prechatSubmit.Set("disabled", true)
+	dom.SetText(u.prechatSubmit, text.starting)
+	a.withConversation(func() {
+		u.prechatSubmit.Set("disabled", false)
+		dom.SetText(u.prechatSubmit, text.startChat)
+		a.render()
+		u.composer.Call("focus")
+	})
+}
+
+// submitOfflineEmail records where replies go while nobody is online.
+func (a *app) submitOfflineEmail() {
+	u := &a.ui
+	email := strings.TrimSpace(u.offlineEmail.Get("value").String())
+	if msg := checkEmail(email, true); msg != "" {
+		fieldError(u.offlineEmail, u.offlineError, msg)
+		u.offlineEmail.Call("focus")
+		return
+	}
+	fieldError(u.offlineEmail, u.offlineError, "")
+	u.offlineSubmit.Set("disabled", true)
+	if a.conv == nil {
+		a.email = email // the new conversation starts with it
+	}
+	a.withConversation(func() {
+		token := a.conv.Token
+		go func() {
+			err := retry(func() error {
+				return call("POST", conversationPath(token)+"/email", map[string]string{"email": email}, nil)
+			}, nil)
+			a.do(func() {
+				u.offlineSubmit.Set("disabled", false)
+				if err != nil {
+					if e, ok := model.AsError(err); ok && e.Fields["email"] != "" {
+						fieldError(u.offlineEmail, u.offlineError, e.Fields["email"])
+					} else {
+						fieldError(u.offlineEmail, u.offlineError, errorText(err))
+					}
+					return
+				}
+				a.email = email
+				a.render()
+				a.ui.announce(fmt.Sprintf(text.emailSaved, email))
+				u.composer.Call("focus")
+			})
+		}()
+	})
+}
+
+// checkEmail catches the obvious mistakes; the server has the last word.
+func checkEmail(email string, required bool) string {
+	switch {
+	case email == "" && required:
+		return text.emailRequired
+	case email == "":
+		return ""
+	}
+	at := strings.LastIndexByte(email, '@')
+	if at < 1 || at == len(email)-1 || strings.ContainsAny(email, " \t\n") || !strings.Contains(email[at:], ".") {
+		return text.emailInvalid
+	}
+	return ""
+}
+
+// sendComposer queues what the visitor wrote and sends it.
+func (a *app) sendComposer() {
+	u := &a.ui
+	body, err := chat.CheckBody(u.composer.Get("value").String())
+	if err == chat.ErrEmpty {
+		return
+	}
+	if err != nil {
+		fieldError(u.composer, u.composerError, errorText(err))
+		return
+	}
+	fieldError(u.composer, u.composerError, "")
+	u.composer.Set("value", "")
+	u.autosize()
+	p := a.thread.Queue(dom.RandomHex(16), body)
+	u.messages.Call("append", pendingEl(p))
+	u.scrollToBottom()
+	a.withConversation(a.flush)
+}
+
+// retry sends a refused message again.
+func (a *app) retry(clientID string) {
+	if p := a.thread.Retry(clientID); p != nil {
+		a.updatePending(p)
+		a.withConversation(a.flush)
+	}
+}
+
+func (a *app) updatePending(p *chat.Pending) {
+	if li := a.pendingElement(p.ClientID); !li.IsNull() {
+		updatePending(li, p)
+	}
+}
+
+func (a *app) pendingElement(clientID string) js.Value {
+	return a.ui.messages.Call("querySelector", `[data-client-id="`+clientID+`"]`)
+}
+
+// flush sends the messages not yet sent on this connection. Each keeps its
+// client id across connections, so a message sent twice is stored once.
+func (a *app) flush() {
+	if !a.connected {
+		return
+	}
+	for _, p := range a.thread.Unsent() {
+		if a.inflight[p.ClientID] {
+			continue
+		}
+		if a.sendFrame(model.Event{Type: model.EventMessage, ClientID: p.ClientID, Message: &model.Message{Body: p.Body}}) {
+			a.inflight[p.ClientID] = true
+		}
+	}
+}
+
+func (a *app) sendFrame(ev model.Event) bool {
+	if a.sock == nil {
+		return false
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		return false
+	}
+	return a.sock.Send(string(b))
+}
+
+// typing tells the agent the visitor is writing, at most every few seconds.
+func (a *app) typing() {
+	if a.connected && time.Since(a.lastTypingSent) > typingEvery {
+		a.lastTypingSent = time.Now()
+		a.sendFrame(model.Event{Type: model.EventTyping})
+	}
+}

@@ -1,0 +1,135 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"syscall/js"
+
+	"github.com/frontdesk/frontdesk/widget/dom"
+)
+
+// host is the page the widget is embedded in, reached through the loader
+// script (widget.js) with postMessage.
+//
+// The frame says "ready" to any origin (the message carries nothing), the
+// loader answers "hello", and from then on the frame writes only to the
+// origin that hello came from: frame-ancestors has already limited which
+// origins can embed the frame at all. Messages from anything but the parent
+// window are ignored.
+//
+// Opened directly rather than in a frame, the widget is a full page and
+// always open.
+type host struct {
+	a        *app
+	parent   js.Value
+	embedded bool
+	origin   string // the host page's origin, once it said hello
+	open     bool   // the loader shows the frame
+	large    bool
+}
+
+// Messages between the loader and the frame are objects whose "fd" field
+// names them.
+const (
+	msgReady  = "ready"  // frame → loader: listening
+	msgHello  = "hello"  // loader → frame: {open, resizable}: resizable is false when the frame fills a small screen
+	msgOpen   = "open"   // loader → frame: shown
+	msgClose  = "close"  // both ways: hidden / please hide
+	msgConfig = "config" // frame → loader: {name, color, onColor} to paint the launcher
+	msgUnread = "unread" // frame → loader: {count, alert}: badge, and a sound and title flash when alert
+	msgResize = "resize" // frame → loader: {size: "normal" | "large"}
+)
+
+func (h *host) init(a *app) {
+	h.a = a
+	h.parent = dom.Window.Get("parent")
+	h.embedded = !h.parent.Equal(dom.Window)
+	if !h.embedded {
+		h.open = true
+		return
+	}
+	dom.On(dom.Window, "message", func(ev js.Value) {
+		if !ev.Get("source").Equal(h.parent) {
+			return
+		}
+		data := ev.Get("data")
+		if data.Type() != js.TypeObject || data.Get("fd").Type() != js.TypeString {
+			return
+		}
+		kind, origin := data.Get("fd").String(), ev.Get("origin").String()
+		open, resizable := data.Get("open").Truthy(), data.Get("resizable").Truthy()
+		a.do(func() { h.receive(kind, origin, open, resizable) })
+	})
+	h.parent.Call("postMessage", map[string]any{"fd": msgReady}, "*")
+}
+
+func (h *host) receive(kind, origin string, open, resizable bool) {
+	switch {
+	case kind == msgHello:
+		h.origin = origin
+		h.a.ui.showHostControls(resizable)
+		h.sendConfig()
+		h.a.postedUnread = -1 // tell the new listener the count
+		h.setOpen(open)
+	case origin != h.origin:
+		return
+	case kind == msgOpen:
+		h.setOpen(true)
+	case kind == msgClose:
+		h.setOpen(false)
+	}
+}
+
+func (h *host) setOpen(open bool) {
+	if open && !h.open {
+		// Focus follows the visitor into the chat, now or, while the
+		// widget is still loading, as soon as there is a field to type in.
+		h.a.focusPending = true
+		h.a.placeFocus()
+	}
+	if !open {
+		h.a.focusPending = false
+	}
+	h.open = open
+	h.a.seen(false)
+}
+
+// visible reports whether the visitor can see the widget now.
+func (h *host) visible() bool {
+	return h.open && dom.Document.Get("visibilityState").String() == "visible"
+}
+
+func (h *host) post(msg map[string]any) {
+	if h.origin != "" {
+		h.parent.Call("postMessage", msg, h.origin)
+	}
+}
+
+func (h *host) sendConfig() {
+	ds := h.a.ui.app.Get("dataset")
+	h.post(map[string]any{
+		"fd": msgConfig, "name": ds.Get("name"), "color": ds.Get("color"), "onColor": ds.Get("onColor"),
+	})
+}
+
+// close asks the loader to hide the frame; it moves focus back to its
+// launcher button.
+func (h *host) close() {
+	h.post(map[string]any{"fd": msgClose})
+	h.open = false
+	h.a.seen(false)
+}
+
+func (h *host) toggleLarge() {
+	h.large = !h.large
+	size := "normal"
+	if h.large {
+		size = "large"
+	}
+	h.post(map[string]any{"fd": msgResize, "size": size})
+	h.a.ui.setLarge(h.large)
+}
+
+func (h *host) unread(count int, alert bool) {
+	h.post(map[string]any{"fd": msgUnread, "count": count, "alert": alert})
+}
