@@ -11,7 +11,7 @@ CHROMIUM  ?= /usr/bin/chromium
 APT_GET   := DEBIAN_FRONTEND=noninteractive apt-get
 SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test build wasm bench vet deps deps-postgres deps-chromium clean
+.PHONY: run test build wasm bench vet deps deps-postgres deps-chromium deps-radicale clean
 
 run: deps-postgres build
 	FRONTDESK_DEMO=true ./$(BIN)
@@ -47,7 +47,7 @@ vet:
 # Every test runs against the private PostgreSQL (or DATABASE_URL when set),
 # each in its own database cloned from a migrated template. Backend packages
 # run under the race detector.
-test: deps-postgres deps-chromium vet build
+test: deps-postgres deps-chromium deps-radicale vet build
 	$(GO) run ./cmd/withdb -dir .data/test-postgres -- \
 		$(GO) test -race -count=1 -timeout 15m ./backend/... ./model/... ./assets/... ./app/... ./cmd/... ./widget/...
 
@@ -55,7 +55,7 @@ bench: deps-postgres build
 	$(GO) run ./cmd/withdb -dir .data/test-postgres -- \
 		$(GO) test -run '^$$' -bench . -benchmem ./backend/...
 
-deps: deps-postgres deps-chromium
+deps: deps-postgres deps-chromium deps-radicale
 
 deps-postgres:
 	@if [ -z "$(PG_BIN)" ]; then \
@@ -67,6 +67,13 @@ deps-chromium:
 	@if [ ! -x "$(CHROMIUM)" ]; then \
 		echo "Installing Debian's chromium for the browser tests…"; \
 		$(SUDO) $(APT_GET) update && $(SUDO) $(APT_GET) install -y --no-install-recommends chromium fonts-liberation; \
+	fi
+
+# Debian's radicale: the real CalDAV server the calendar tests run on loopback.
+deps-radicale:
+	@if ! command -v radicale >/dev/null 2>&1; then \
+		echo "Installing Debian's radicale for the calendar tests…"; \
+		$(SUDO) $(APT_GET) update && $(SUDO) $(APT_GET) install -y --no-install-recommends radicale; \
 	fi
 
 clean:

@@ -114,6 +114,9 @@ type WidgetConfig struct {
 	// Online is true while an agent who would get the conversation is
 	// connected; otherwise the widget asks for an email.
 	Online bool `json:"online"`
+	// BookingSlug is the personal link whose calendar "Book a meeting"
+	// offers; empty when nobody in the widget's service can be booked.
+	BookingSlug string `json:"booking_slug,omitempty"`
 }
 
 // StartConversation opens a conversation from a widget or personal link.

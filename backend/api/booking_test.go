@@ -3,13 +3,16 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/frontdesk/frontdesk/backend/api"
 	"github.com/frontdesk/frontdesk/backend/booking"
+	"github.com/frontdesk/frontdesk/backend/invite"
 	"github.com/frontdesk/frontdesk/backend/postgres"
 	"github.com/frontdesk/frontdesk/model"
 )
@@ -304,4 +307,39 @@ func TestManageMeeting(t *testing.T) {
 	if !found {
 		t.Fatal("a cancelled meeting still blocks its slot")
 	}
+}
+
+func TestCalendarFeed(t *testing.T) {
+	e, _ := bookingEnv(t)
+	guest := e.client()
+	var b model.Booking
+	if st := guest.do("POST", "/api/v1/public/links/agent/meetings", request("2026-12-01T04:00:00-05:00", 30), &b); st != 201 {
+		t.Fatalf("book: %d", st)
+	}
+	agent := e.login("agent@acme.test")
+	var settings api.CalendarSettings
+	if st := agent.do("GET", "/api/v1/me/calendar", nil, &settings); st != 200 || settings.Connected || !strings.HasSuffix(settings.FeedURL, ".ics") {
+		t.Fatalf("settings: %d %+v", st, settings)
+	}
+	feedPath := strings.TrimPrefix(settings.FeedURL, api.DefaultConfig().BaseURL.String())
+	res, err := http.Get(e.srv.URL + feedPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	method, events, err := invite.ParseAll(body)
+	if err != nil || res.StatusCode != 200 || method != "PUBLISH" || len(events) != 1 || events[0].UID != b.Meeting.UID {
+		t.Fatalf("feed: %d %s %+v %v\n%s", res.StatusCode, method, events, err, body)
+	}
+	// Rotating the feed closes the old address.
+	var rotated api.CalendarSettings
+	agent.do("POST", "/api/v1/me/calendar/feed", nil, &rotated)
+	if rotated.FeedURL == settings.FeedURL {
+		t.Fatal("rotation kept the feed URL")
+	}
+	guest.wantError("GET", feedPath, nil, 404, model.CodeNotFound)
+	guest.wantError("GET", "/feeds/forgedforgedforgedforged.ics", nil, 404, model.CodeNotFound)
+	// Without calendar sync configured, connecting says so.
+	agent.wantError("PUT", "/api/v1/me/calendar", api.CalendarInput{URL: "https://cal.example.com/", Username: "a", Password: "b"}, 503, model.CodeUnavailable)
 }

@@ -32,9 +32,14 @@ func (s *Server) widgetConfig(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	slug, err := s.db.BookableAgent(r.Context(), wd.OrganizationID, wd.ServiceID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, model.WidgetConfig{
 		Key: wd.PublicKey, Name: wd.Name, Color: wd.Color, Greeting: wd.Greeting,
-		PreChatName: wd.PreChatName, PreChatEmail: wd.PreChatEmail, Online: online,
+		PreChatName: wd.PreChatName, PreChatEmail: wd.PreChatEmail, Online: online, BookingSlug: slug,
 	})
 }
 

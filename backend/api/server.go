@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/frontdesk/frontdesk/backend/booking"
+	"github.com/frontdesk/frontdesk/backend/calsync"
 	"github.com/frontdesk/frontdesk/backend/postgres"
 	"github.com/frontdesk/frontdesk/backend/ratelimit"
 	"github.com/frontdesk/frontdesk/backend/realtime"
@@ -56,8 +57,9 @@ type Server struct {
 
 	loginIP, loginAccount, public *ratelimit.Limiter
 
-	hub     *realtime.Hub
-	booking *booking.Service
+	hub       *realtime.Hub
+	booking   *booking.Service
+	calendars *calsync.Sync
 
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
@@ -146,6 +148,12 @@ func (s *Server) routes() {
 	s.mux.Handle("PATCH /api/v1/meetings/{id}", s.agentOnly(s.changeMeeting))
 	s.mux.Handle("DELETE /api/v1/meetings/{id}", s.agentOnly(s.cancelMeeting))
 	s.mux.Handle("GET /api/v1/conversations/{id}/meeting", s.agentOnly(s.conversationMeeting))
+
+	s.mux.Handle("GET /api/v1/me/calendar", s.agentOnly(s.getCalendar))
+	s.mux.Handle("PUT /api/v1/me/calendar", s.agentOnly(s.putCalendar))
+	s.mux.Handle("DELETE /api/v1/me/calendar", s.agentOnly(s.deleteCalendar))
+	s.mux.Handle("POST /api/v1/me/calendar/feed", s.agentOnly(s.rotateFeed))
+	s.mux.Handle("GET /feeds/{file}", s.Public(http.HandlerFunc(s.feed)))
 
 	s.mux.Handle("GET /api/v1/me/availability", s.agentOnly(s.getAvailability))
 	s.mux.Handle("PUT /api/v1/me/availability", s.agentOnly(s.putAvailability))

@@ -24,6 +24,9 @@ func (n *Notifier) MeetingBooked(ctx context.Context, tx bun.Tx, b postgres.Book
 	if err := n.meetingEmails(ctx, tx, rec, kindBooked); err != nil {
 		return err
 	}
+	if err := n.syncCalendar(ctx, tx, rec.Meeting.ID); err != nil {
+		return err
+	}
 	return n.scheduleReminders(ctx, tx, rec)
 }
 
@@ -36,6 +39,9 @@ func (n *Notifier) MeetingUpdated(ctx context.Context, tx bun.Tx, before, after 
 		kind = kindCancelled
 	}
 	if err := n.meetingEmails(ctx, tx, after, kind); err != nil {
+		return err
+	}
+	if err := n.syncCalendar(ctx, tx, after.Meeting.ID); err != nil {
 		return err
 	}
 	if kind == kindCancelled {
@@ -255,4 +261,11 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 			})
 		}
 	})
+}
+
+func (n *Notifier) syncCalendar(ctx context.Context, tx bun.Tx, meetingID int64) error {
+	if n.Calendar == nil {
+		return nil
+	}
+	return n.Calendar.EnqueueSync(ctx, tx, meetingID)
 }

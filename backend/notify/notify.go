@@ -41,6 +41,10 @@ type Notifier struct {
 	// OnReminder, when set, also tells the agent's devices (Web Push) about
 	// a reminder, in the reminder's transaction.
 	OnReminder func(ctx context.Context, tx bun.Tx, rec postgres.MeetingRecord, text string) error
+	// Calendar, when set, updates the agent's connected calendar.
+	Calendar interface {
+		EnqueueSync(ctx context.Context, tx bun.Tx, meetingID int64) error
+	}
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }

@@ -37,6 +37,7 @@ type agentRow struct {
 	License        string
 	PasswordHash   string
 	Active         bool
+	FeedToken      *string
 	CreatedAt      time.Time `bun:",nullzero,default:now()"`
 	UpdatedAt      time.Time `bun:",nullzero,default:now()"`
 }

@@ -74,3 +74,24 @@ func (db *DB) ServiceOnline(ctx context.Context, orgID int64, serviceID *int64) 
 func (db *DB) Publish(ctx context.Context, n Notification) error {
 	return notify(ctx, db.Bun, n)
 }
+
+// BookableAgent picks whose calendar a widget offers: an active Standard
+// member of the service (any such agent of the organization without a
+// service), online ones first, then by id. Empty when there is none.
+func (db *DB) BookableAgent(ctx context.Context, orgID int64, serviceID *int64) (string, error) {
+	var slugs []string
+	q := db.Bun.NewSelect().TableExpr("agents AS a").Column("a.slug").
+		Where("a.organization_id = ? AND a.active AND a.license = 'standard'", orgID).
+		OrderExpr("EXISTS (SELECT 1 FROM presence p WHERE p.agent_id = a.id AND p.seen_at > now() - ?::interval) DESC, a.id", PresenceTTL.String()).
+		Limit(1)
+	if serviceID != nil {
+		q = q.Where("a.id IN (SELECT agent_id FROM service_members WHERE service_id = ?)", *serviceID)
+	}
+	if err := q.Scan(ctx, &slugs); err != nil {
+		return "", fmt.Errorf("select bookable agent: %w", err)
+	}
+	if len(slugs) == 0 {
+		return "", nil
+	}
+	return slugs[0], nil
+}

@@ -17,7 +17,7 @@ type sessionRow struct {
 	TokenHash      []byte `bun:",pk"`
 	OrganizationID int64
 	AgentID        int64
-	CSRFToken      string `bun:"csrf_token"`
+	CSRFToken      string    `bun:"csrf_token"`
 	CreatedAt      time.Time `bun:",nullzero,default:now()"`
 	ExpiresAt      time.Time
 }

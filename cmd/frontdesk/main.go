@@ -26,12 +26,15 @@ import (
 	"github.com/frontdesk/frontdesk/assets"
 	"github.com/frontdesk/frontdesk/backend/api"
 	"github.com/frontdesk/frontdesk/backend/booking"
+	"github.com/frontdesk/frontdesk/backend/calendar"
+	"github.com/frontdesk/frontdesk/backend/calsync"
 	"github.com/frontdesk/frontdesk/backend/jobs"
 	"github.com/frontdesk/frontdesk/backend/mail"
 	"github.com/frontdesk/frontdesk/backend/notify"
 	"github.com/frontdesk/frontdesk/backend/pgcluster"
 	"github.com/frontdesk/frontdesk/backend/postgres"
 	"github.com/frontdesk/frontdesk/backend/realtime"
+	"github.com/frontdesk/frontdesk/backend/secret"
 	"github.com/frontdesk/frontdesk/backend/seed"
 	"github.com/frontdesk/frontdesk/backend/visitor"
 	"github.com/frontdesk/frontdesk/backend/web"
@@ -131,8 +134,17 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	notifier := &notify.Notifier{DB: db, BaseURL: m.Config.BaseURL, Log: m.Log}
+	box, err := secret.FromEnv(m.getenv, m.Config.DataDir, m.Log)
+	if err != nil {
+		return err
+	}
+	calendars := &calsync.Sync{DB: db, Box: box, BaseURL: m.Config.BaseURL,
+		Client: calendar.New(calendar.Options{OwnEvent: calsync.OwnUID(m.Config.BaseURL), Logger: m.Log})}
+	notifier := &notify.Notifier{DB: db, BaseURL: m.Config.BaseURL, Log: m.Log, Calendar: calendars}
 	workers := river.NewWorkers()
+	if err := calendars.Register(workers); err != nil {
+		return err
+	}
 	if err := mail.Register(workers, sender, m.Log); err != nil {
 		return err
 	}
@@ -142,7 +154,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.queue, err = jobs.New(db, workers, m.Log, m.JobOptions...); err != nil {
 		return err
 	}
-	notifier.Queue = m.queue
+	notifier.Queue, calendars.Queue = m.queue, m.queue
 	db.MessageHook = notifier.MessageStored
 	if err := m.queue.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
@@ -157,7 +169,8 @@ func (m *Main) Open(ctx context.Context) error {
 		LoginPerIP: m.Config.LoginPerIP, LoginPerAccount: m.Config.LoginPerAccount, LoginEvery: m.Config.LoginEvery,
 		PublicBurst: m.Config.PublicBurst, PublicEvery: m.Config.PublicEvery,
 	}, db, m.Log)
-	m.api.SetBooking(&booking.Service{DB: db, BaseURL: m.Config.BaseURL, Notifier: notifier})
+	m.api.SetBooking(&booking.Service{DB: db, BaseURL: m.Config.BaseURL, Notifier: notifier, Busy: calendars})
+	m.api.SetCalendars(calendars)
 	m.hub = realtime.New(db, m.Log, m.api.Registry())
 	m.api.SetHub(m.hub)
 	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))

@@ -1,0 +1,149 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/frontdesk/frontdesk/backend/calendar"
+	"github.com/frontdesk/frontdesk/backend/calsync"
+	"github.com/frontdesk/frontdesk/backend/invite"
+	"github.com/frontdesk/frontdesk/backend/validate"
+	"github.com/frontdesk/frontdesk/model"
+)
+
+// SetCalendars connects CalDAV calendar sync.
+func (s *Server) SetCalendars(c *calsync.Sync) { s.calendars = c }
+
+// CalendarSettings is an agent's calendar connection as the app shows it:
+// never the password.
+type CalendarSettings struct {
+	Connected bool   `json:"connected"`
+	URL       string `json:"url,omitempty"`
+	Username  string `json:"username,omitempty"`
+	FeedURL   string `json:"feed_url"`
+}
+
+// CalendarInput connects a CalDAV calendar.
+type CalendarInput struct {
+	URL      string `json:"url"`
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+func (s *Server) feedURL(r *http.Request, rotate bool) (string, error) {
+	a := sessionFrom(r.Context()).Agent
+	token, err := s.db.FeedToken(r.Context(), a.OrganizationID, a.ID, randomToken(24), rotate)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimRight(s.cfg.BaseURL.String(), "/") + "/feeds/" + token + ".ics", nil
+}
+
+func (s *Server) getCalendar(w http.ResponseWriter, r *http.Request) {
+	a := sessionFrom(r.Context()).Agent
+	feed, err := s.feedURL(r, false)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	acct, ok, err := s.db.Calendar(r.Context(), a.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, CalendarSettings{Connected: ok, URL: acct.URL, Username: acct.Username, FeedURL: feed})
+}
+
+func (s *Server) putCalendar(w http.ResponseWriter, r *http.Request) {
+	if s.calendars == nil {
+		s.writeError(w, r, &model.Error{Status: http.StatusServiceUnavailable, Code: model.CodeUnavailable, Message: "Calendar sync is not configured on this server."})
+		return
+	}
+	var in CalendarInput
+	if err := decode(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var f model.Fields
+	in.URL = strings.TrimSpace(in.URL)
+	if in.URL == "" {
+		f.Add("url", "is required")
+	}
+	validate.URL(&f, "url", in.URL)
+	validate.Text(&f, "username", in.Username, 1, 254)
+	validate.Text(&f, "password", in.Password, 1, 256)
+	if err := f.Err(); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	a := sessionFrom(r.Context()).Agent
+	if err := s.calendars.Connect(r.Context(), a, calendar.Account{URL: in.URL, Username: in.Username, Password: in.Password}); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.getCalendar(w, r)
+}
+
+func (s *Server) deleteCalendar(w http.ResponseWriter, r *http.Request) {
+	a := sessionFrom(r.Context()).Agent
+	if err := s.db.DeleteCalendar(r.Context(), a.OrganizationID, a.ID); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.getCalendar(w, r)
+}
+
+func (s *Server) rotateFeed(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.feedURL(r, true); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.getCalendar(w, r)
+}
+
+// feed serves an agent's meetings as a subscribable iCalendar feed; the
+// unguessable token in the URL is the only key.
+func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
+	token, ok := strings.CutSuffix(r.PathValue("file"), ".ics")
+	if !ok || !tokenPattern.MatchString(token) {
+		s.writeError(w, r, &model.Error{Status: http.StatusNotFound, Code: model.CodeNotFound, Message: "No such feed."})
+		return
+	}
+	agentID, orgID, err := s.db.AgentByFeedToken(r.Context(), token)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	agent, err := s.db.Agent(r.Context(), orgID, agentID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	meetings, err := s.db.AgentMeetings(r.Context(), orgID, agentID, time.Now().AddDate(0, -3, 0), false)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	base := strings.TrimRight(s.cfg.BaseURL.String(), "/")
+	events := make([]invite.Event, len(meetings))
+	for i, m := range meetings {
+		guest := m.Guest.Name
+		if guest == "" {
+			guest = m.Guest.Email
+		}
+		link := base + "/c/" + strconv.FormatInt(m.ConversationID, 10)
+		events[i] = invite.Event{UID: m.UID, Sequence: m.Sequence, Start: m.Start, End: m.End(), TimeZone: m.TimeZone,
+			Summary: "Meeting with " + guest, Description: "Conversation: " + link, URL: link,
+			Status: invite.StatusConfirmed, Organizer: invite.Person{Name: agent.Name, Email: agent.Email}}
+	}
+	body, err := invite.Feed(events)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Cache-Control", "private, max-age=300")
+	w.Write(body) //nolint:errcheck // the client went away
+}
