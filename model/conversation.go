@@ -57,6 +57,7 @@ type Conversation struct {
 	Unread         int64     `json:"unread"`
 	CreatedAt      time.Time `json:"created_at"`
 	UpdatedAt      time.Time `json:"updated_at"`
+	CRMLead        *CRMLead  `json:"crm_lead,omitempty"`
 }
 
 // AuthorKind says who wrote a message.
@@ -151,4 +152,34 @@ type AssignRequest struct {
 	ServiceID  *int64 `json:"service_id"`
 	AssigneeID *int64 `json:"assignee_id"`
 	Leave      bool   `json:"leave"`
+}
+
+// CRMLead is where "Create CRM lead" stands for a conversation.
+type CRMLead struct {
+	Provider string `json:"provider"`
+	// Status is "pending" (queued or being retried), "done" or "failed"
+	// (the CRM refused: fix and retry).
+	Status   string `json:"status"`
+	RecordID string `json:"record_id,omitempty"`
+	URL      string `json:"url,omitempty"`
+	Error    string `json:"error,omitempty"`
+	Code     string `json:"code,omitempty"`
+}
+
+// CRMSettings is an organization's CRM connection as admins see it; secrets
+// are never sent back, only whether one is stored.
+type CRMSettings struct {
+	Provider              string `json:"provider"` // "", "hubspot" or "salesforce"
+	SalesforceInstanceURL string `json:"salesforce_instance_url,omitempty"`
+	SalesforceClientID    string `json:"salesforce_client_id,omitempty"`
+	SecretSet             bool   `json:"secret_set"`
+}
+
+// CRMInput connects a CRM. Empty secrets keep the stored ones.
+type CRMInput struct {
+	Provider               string `json:"provider"`
+	HubSpotToken           string `json:"hubspot_token,omitempty"`
+	SalesforceInstanceURL  string `json:"salesforce_instance_url,omitempty"`
+	SalesforceClientID     string `json:"salesforce_client_id,omitempty"`
+	SalesforceClientSecret string `json:"salesforce_client_secret,omitempty"`
 }

@@ -38,6 +38,10 @@ const (
 	CodeSlotTaken            = "slot_taken"
 	CodeConversationClosed   = "conversation_closed"
 	CodeContactExists        = "contact_exists"
+	CodeCRMNotConfigured     = "crm_not_configured"
+	CodeCRMUnauthorized      = "crm_unauthorized"
+	CodeCRMUnavailable       = "crm_unavailable"
+	CodeGuestWithoutEmail    = "guest_without_email"
 )
 
 // Error is the one error shape of the API:

@@ -232,7 +232,7 @@ func (s *Server) guestEmail(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.db.SetGuestEmail(r.Context(), a.Conversation.OrganizationID, a.Conversation.Guest.ID, strings.TrimSpace(in.Email)); err != nil {
+	if err := s.db.SetGuestEmail(r.Context(), a.Conversation.OrganizationID, a.Conversation.ID, a.Conversation.Guest.ID, strings.TrimSpace(in.Email)); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/backend/booking"
 	"github.com/frontdesk/frontdesk/backend/calsync"
+	"github.com/frontdesk/frontdesk/backend/crmsync"
 	"github.com/frontdesk/frontdesk/backend/postgres"
 	"github.com/frontdesk/frontdesk/backend/ratelimit"
 	"github.com/frontdesk/frontdesk/backend/realtime"
@@ -60,6 +61,7 @@ type Server struct {
 	hub       *realtime.Hub
 	booking   *booking.Service
 	calendars *calsync.Sync
+	crm       *crmsync.Sync
 
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
@@ -148,6 +150,12 @@ func (s *Server) routes() {
 	s.mux.Handle("PATCH /api/v1/meetings/{id}", s.agentOnly(s.changeMeeting))
 	s.mux.Handle("DELETE /api/v1/meetings/{id}", s.agentOnly(s.cancelMeeting))
 	s.mux.Handle("GET /api/v1/conversations/{id}/meeting", s.agentOnly(s.conversationMeeting))
+
+	s.mux.Handle("GET /api/v1/crm", s.adminOnly(s.getCRM))
+	s.mux.Handle("PUT /api/v1/crm", s.adminOnly(s.putCRM))
+	s.mux.Handle("DELETE /api/v1/crm", s.adminOnly(s.deleteCRM))
+	s.mux.Handle("POST /api/v1/crm/test", s.adminOnly(s.testCRM))
+	s.mux.Handle("POST /api/v1/conversations/{id}/crm-lead", s.agentOnly(s.createLead))
 
 	s.mux.Handle("GET /api/v1/me/calendar", s.agentOnly(s.getCalendar))
 	s.mux.Handle("PUT /api/v1/me/calendar", s.agentOnly(s.putCalendar))

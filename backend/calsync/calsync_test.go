@@ -112,7 +112,9 @@ func TestCalendarFollowsMeetings(t *testing.T) {
 	if _, err := svc.Change(ctx, rec, model.MeetingChange{Start: &moved}, booking.Who{Name: "Anna"}); err != nil {
 		t.Fatal(err)
 	}
-	waitEvent(func(ev calendar.Event, err error) bool { return err == nil && ev.Start.Equal(at(14)) && ev.Sequence == 1 })
+	waitEvent(func(ev calendar.Event, err error) bool {
+		return err == nil && ev.Start.Equal(at(14)) && ev.Sequence == 1
+	})
 	if n := len(rad.Objects(t)); n != 1 {
 		t.Fatalf("%d events in the calendar after a reschedule, want 1 moved in place", n)
 	}

@@ -94,6 +94,21 @@ type conversationView struct {
 	GuestCompany    string
 	ServiceName     *string
 	Unread          int64 `bun:",scanonly"`
+	CompanyName     *string
+	CompanyURL      *string
+	LeadProvider    *string
+	LeadStatus      *string
+	LeadRecordID    *string
+	LeadURL         *string
+	LeadError       *string
+	LeadCode        *string
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 func (v conversationView) model() model.Conversation {
@@ -106,6 +121,13 @@ func (v conversationView) model() model.Conversation {
 	if v.ServiceName != nil {
 		c.Tags = append(c.Tags, model.Tag{Kind: "service", Label: *v.ServiceName})
 	}
+	if name := deref(v.CompanyName); name != "" {
+		c.Tags = append(c.Tags, model.Tag{Kind: "company", Label: name, URL: deref(v.CompanyURL)})
+	}
+	if st := deref(v.LeadStatus); st != "" {
+		c.CRMLead = &model.CRMLead{Provider: deref(v.LeadProvider), Status: st, RecordID: deref(v.LeadRecordID),
+			URL: deref(v.LeadURL), Error: deref(v.LeadError), Code: deref(v.LeadCode)}
+	}
 	return c
 }
 
@@ -116,10 +138,12 @@ func selectConversations(idb bun.IDB, rows *[]conversationView, agentID int64) *
 		ColumnExpr("c.*").
 		ColumnExpr("g.name AS guest_name, g.email AS guest_email, g.phone AS guest_phone, g.company AS guest_company").
 		ColumnExpr("s.name AS service_name").
+		ColumnExpr("cc.company_name, cc.company_url, cc.lead_provider, cc.lead_status, cc.lead_record_id, cc.lead_url, cc.lead_error, cc.lead_code").
 		ColumnExpr(`c.last_seq - coalesce((SELECT ca.last_read_seq FROM conversation_agents ca
 			WHERE ca.conversation_id = c.id AND ca.agent_id = ?), 0) AS unread`, agentID).
 		Join("JOIN guests AS g ON g.id = c.guest_id").
-		Join("LEFT JOIN services AS s ON s.id = c.service_id")
+		Join("LEFT JOIN services AS s ON s.id = c.service_id").
+		Join("LEFT JOIN conversation_crm AS cc ON cc.conversation_id = c.id")
 }
 
 // View names the inbox lists.
@@ -231,16 +255,10 @@ type NewConversation struct {
 func (db *DB) StartConversation(ctx context.Context, in NewConversation) (out GuestAccess, created bool, err error) {
 	err = db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var e error
-		out, created, e = startConversation(ctx, tx, in)
+		out, created, e = db.startConversation(ctx, tx, in)
 		return e
 	})
 	return out, created, err
-}
-
-// StartConversationTx is StartConversation inside a caller's transaction
-// (booking a meeting creates its conversation with it).
-func StartConversationTx(ctx context.Context, tx bun.Tx, in NewConversation) (GuestAccess, bool, error) {
-	return startConversation(ctx, tx, in)
 }
 
 func visitorHash(token string) []byte {
@@ -248,7 +266,7 @@ func visitorHash(token string) []byte {
 	return h[:]
 }
 
-func startConversation(ctx context.Context, tx bun.Tx, in NewConversation) (GuestAccess, bool, error) {
+func (db *DB) startConversation(ctx context.Context, tx bun.Tx, in NewConversation) (GuestAccess, bool, error) {
 	guest := guestRow{OrganizationID: in.OrganizationID, Name: in.Guest.Name, Email: strings.ToLower(in.Guest.Email), Phone: in.Guest.Phone, Company: in.Guest.Company, Language: in.Language}
 	if in.VisitorToken != "" {
 		guest.VisitorHash = visitorHash(in.VisitorToken)
@@ -313,6 +331,11 @@ func startConversation(ctx context.Context, tx bun.Tx, in NewConversation) (Gues
 	if err != nil {
 		return GuestAccess{}, false, err
 	}
+	if c.Guest.Email != "" && db.GuestEmailHook != nil {
+		if err := db.GuestEmailHook(ctx, tx, in.OrganizationID, c.ID); err != nil {
+			return GuestAccess{}, false, fmt.Errorf("guest email hook: %w", err)
+		}
+	}
 	if err := notify(ctx, tx, Notification{OrganizationID: in.OrganizationID, ConversationID: c.ID, Event: model.Event{Type: model.EventConversation, ConversationID: c.ID, Conversation: &c}}); err != nil {
 		return GuestAccess{}, false, err
 	}
@@ -333,12 +356,28 @@ func joinConversation(ctx context.Context, tx bun.IDB, orgID, convID, agentID, s
 }
 
 // SetGuestEmail records where replies go while no agent is online.
-func (db *DB) SetGuestEmail(ctx context.Context, orgID, guestID int64, email string) error {
-	if _, err := db.Bun.NewUpdate().Table("guests").Set("email = ?", strings.ToLower(email)).
-		Where("organization_id = ? AND id = ?", orgID, guestID).Exec(ctx); err != nil {
-		return fmt.Errorf("set guest email: %w", err)
+func (db *DB) SetGuestEmail(ctx context.Context, orgID, convID, guestID int64, email string) error {
+	return db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewUpdate().Table("guests").Set("email = ?", strings.ToLower(email)).
+			Where("organization_id = ? AND id = ?", orgID, guestID).Exec(ctx); err != nil {
+			return fmt.Errorf("set guest email: %w", err)
+		}
+		if db.GuestEmailHook != nil {
+			if err := db.GuestEmailHook(ctx, tx, orgID, convID); err != nil {
+				return fmt.Errorf("guest email hook: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// TouchConversation notifies a conversation's current state, in tx.
+func (db *DB) TouchConversation(ctx context.Context, tx bun.Tx, orgID, convID int64) error {
+	c, err := conversation(ctx, tx, orgID, convID, 0)
+	if err != nil {
+		return err
 	}
-	return nil
+	return notify(ctx, tx, Notification{OrganizationID: orgID, ConversationID: convID, Event: model.Event{Type: model.EventConversation, ConversationID: convID, Conversation: &c}})
 }
 
 // LatestConversation returns the visitor's most recent conversation of a

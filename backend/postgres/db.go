@@ -30,6 +30,10 @@ type DB struct {
 	// a retried one), so what it queues — notification emails, pushes — is
 	// committed with the message or not at all.
 	MessageHook func(ctx context.Context, tx bun.Tx, orgID int64, m model.Message) error
+
+	// GuestEmailHook runs inside the transaction that gives a
+	// conversation's guest an email (CRM company lookup).
+	GuestEmailHook func(ctx context.Context, tx bun.Tx, orgID, convID int64) error
 }
 
 // Open connects to the database at dsn. It does not migrate: call Migrate.

@@ -101,7 +101,7 @@ func (db *DB) BookMeeting(ctx context.Context, in NewMeeting, also func(ctx cont
 	var out Booked
 	err := db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		agentID := in.Agent.ID
-		access, _, err := startConversation(ctx, tx, NewConversation{
+		access, _, err := db.startConversation(ctx, tx, NewConversation{
 			OrganizationID: in.OrganizationID, Channel: model.ChannelMeeting, AssigneeID: &agentID,
 			Guest: in.Guest, Language: in.Language, AccessToken: in.AccessToken,
 		})

@@ -28,6 +28,7 @@ import (
 	"github.com/frontdesk/frontdesk/backend/booking"
 	"github.com/frontdesk/frontdesk/backend/calendar"
 	"github.com/frontdesk/frontdesk/backend/calsync"
+	"github.com/frontdesk/frontdesk/backend/crmsync"
 	"github.com/frontdesk/frontdesk/backend/jobs"
 	"github.com/frontdesk/frontdesk/backend/mail"
 	"github.com/frontdesk/frontdesk/backend/notify"
@@ -140,9 +141,13 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	calendars := &calsync.Sync{DB: db, Box: box, BaseURL: m.Config.BaseURL,
 		Client: calendar.New(calendar.Options{OwnEvent: calsync.OwnUID(m.Config.BaseURL), Logger: m.Log})}
+	crms := &crmsync.Sync{DB: db, Box: box, BaseURL: m.Config.BaseURL}
 	notifier := &notify.Notifier{DB: db, BaseURL: m.Config.BaseURL, Log: m.Log, Calendar: calendars}
 	workers := river.NewWorkers()
 	if err := calendars.Register(workers); err != nil {
+		return err
+	}
+	if err := crms.Register(workers); err != nil {
 		return err
 	}
 	if err := mail.Register(workers, sender, m.Log); err != nil {
@@ -154,8 +159,9 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.queue, err = jobs.New(db, workers, m.Log, m.JobOptions...); err != nil {
 		return err
 	}
-	notifier.Queue, calendars.Queue = m.queue, m.queue
+	notifier.Queue, calendars.Queue, crms.Queue = m.queue, m.queue, m.queue
 	db.MessageHook = notifier.MessageStored
+	db.GuestEmailHook = crms.EnqueueLookup
 	if err := m.queue.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
@@ -171,6 +177,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}, db, m.Log)
 	m.api.SetBooking(&booking.Service{DB: db, BaseURL: m.Config.BaseURL, Notifier: notifier, Busy: calendars})
 	m.api.SetCalendars(calendars)
+	m.api.SetCRM(crms)
 	m.hub = realtime.New(db, m.Log, m.api.Registry())
 	m.api.SetHub(m.hub)
 	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
