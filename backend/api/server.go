@@ -17,6 +17,7 @@ import (
 	"github.com/frontdesk/frontdesk/backend/calsync"
 	"github.com/frontdesk/frontdesk/backend/crmsync"
 	"github.com/frontdesk/frontdesk/backend/postgres"
+	"github.com/frontdesk/frontdesk/backend/push"
 	"github.com/frontdesk/frontdesk/backend/ratelimit"
 	"github.com/frontdesk/frontdesk/backend/realtime"
 	"github.com/frontdesk/frontdesk/model"
@@ -62,6 +63,7 @@ type Server struct {
 	booking   *booking.Service
 	calendars *calsync.Sync
 	crm       *crmsync.Sync
+	push      *push.Sender
 
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
@@ -150,6 +152,10 @@ func (s *Server) routes() {
 	s.mux.Handle("PATCH /api/v1/meetings/{id}", s.agentOnly(s.changeMeeting))
 	s.mux.Handle("DELETE /api/v1/meetings/{id}", s.agentOnly(s.cancelMeeting))
 	s.mux.Handle("GET /api/v1/conversations/{id}/meeting", s.agentOnly(s.conversationMeeting))
+
+	s.mux.Handle("GET /api/v1/push/key", s.agentOnly(s.pushKey))
+	s.mux.Handle("POST /api/v1/push/subscriptions", s.agentOnly(s.pushSubscribe))
+	s.mux.Handle("DELETE /api/v1/push/subscriptions", s.agentOnly(s.pushUnsubscribe))
 
 	s.mux.Handle("GET /api/v1/crm", s.adminOnly(s.getCRM))
 	s.mux.Handle("PUT /api/v1/crm", s.adminOnly(s.putCRM))

@@ -247,8 +247,8 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 			if err := n.DB.PostSystemMessage(ctx, tx, m.OrganizationID, m.ConversationID, text); err != nil {
 				return err
 			}
-			if n.OnReminder != nil {
-				if err := n.OnReminder(ctx, tx, rec, text); err != nil {
+			if n.Push != nil {
+				if err := n.Push(ctx, tx, []int64{rec.Agent.ID}, "Meeting reminder", text, fmt.Sprintf("/c/%d", m.ConversationID)); err != nil {
 					return err
 				}
 			}

@@ -38,9 +38,9 @@ type Notifier struct {
 	// GuestLead is how long before a meeting the guest's extra reminder
 	// goes out.
 	GuestLead time.Duration
-	// OnReminder, when set, also tells the agent's devices (Web Push) about
-	// a reminder, in the reminder's transaction.
-	OnReminder func(ctx context.Context, tx bun.Tx, rec postgres.MeetingRecord, text string) error
+	// Push, when set, queues Web Push notifications to agents who do not
+	// have the app open.
+	Push func(ctx context.Context, tx bun.Tx, agentIDs []int64, title, body, path string) error
 	// Calendar, when set, updates the agent's connected calendar.
 	Calendar interface {
 		EnqueueSync(ctx context.Context, tx bun.Tx, meetingID int64) error
@@ -75,7 +75,13 @@ func (n *Notifier) Register(workers *river.Workers) error {
 // with an email address is emailed later unless the guest reads it live
 // first.
 func (n *Notifier) MessageStored(ctx context.Context, tx bun.Tx, orgID int64, m model.Message) error {
-	if m.AuthorKind != model.AuthorAgent || n.Queue == nil {
+	if n.Queue == nil {
+		return nil
+	}
+	if m.AuthorKind == model.AuthorGuest {
+		return n.pushGuestMessage(ctx, tx, m)
+	}
+	if m.AuthorKind != model.AuthorAgent {
 		return nil
 	}
 	email, err := postgres.GuestEmailOf(ctx, tx, m.ConversationID)
@@ -132,4 +138,21 @@ func (w *offlineWorker) Work(ctx context.Context, job *river.Job[OfflineReplyArg
 			HTML:    mail.HTMLBody(subject, paras, action),
 		})
 	})
+}
+
+// pushGuestMessage tells the agents holding (or queued for) the
+// conversation about a guest's message when their app is closed.
+func (n *Notifier) pushGuestMessage(ctx context.Context, tx bun.Tx, m model.Message) error {
+	if n.Push == nil {
+		return nil
+	}
+	ids, err := n.DB.Recipients(ctx, tx, m.ConversationID)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	body := m.Body
+	if r := []rune(body); len(r) > 140 {
+		body = string(r[:140]) + "…"
+	}
+	return n.Push(ctx, tx, ids, m.AuthorName, body, fmt.Sprintf("/c/%d", m.ConversationID))
 }

@@ -2,6 +2,8 @@ package notify_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/url"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/uptrace/bun"
 
 	"github.com/frontdesk/frontdesk/backend/booking"
 	"github.com/frontdesk/frontdesk/backend/invite"
@@ -18,11 +21,15 @@ import (
 	"github.com/frontdesk/frontdesk/backend/notify"
 	"github.com/frontdesk/frontdesk/backend/pgtest"
 	"github.com/frontdesk/frontdesk/backend/postgres"
+	"github.com/frontdesk/frontdesk/backend/push"
+	"github.com/frontdesk/frontdesk/backend/push/pushtest"
 	"github.com/frontdesk/frontdesk/backend/smtptest"
 	"github.com/frontdesk/frontdesk/model"
 )
 
 type fixture struct {
+	push    *pushtest.Server
+	pusher  *push.Sender
 	db      *postgres.DB
 	smtp    *smtptest.Server
 	booking *booking.Service
@@ -62,6 +69,13 @@ func setup(t *testing.T) *fixture {
 	if err := n.Register(workers); err != nil {
 		t.Fatal(err)
 	}
+	pusher, err := push.New(ctx, db, "mailto:ops@acme.test", log, push.AllowLoopback())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := push.Register(workers, pusher); err != nil {
+		t.Fatal(err)
+	}
 	newQ := func() *jobs.Queue {
 		q, err := jobs.New(db, workers, log, jobs.ForTesting())
 		if err != nil {
@@ -75,7 +89,10 @@ func setup(t *testing.T) *fixture {
 	}
 	n.Queue = newQ()
 	db.MessageHook = n.MessageStored
-	return &fixture{db: db, smtp: smtp, agent: agent, newQ: newQ,
+	n.Push = func(ctx context.Context, tx bun.Tx, ids []int64, title, body, path string) error {
+		return push.Enqueue(ctx, n.Queue, tx, ids, push.Payload{Title: title, Body: body, Path: path})
+	}
+	return &fixture{db: db, smtp: smtp, agent: agent, newQ: newQ, push: pushtest.Start(t), pusher: pusher,
 		booking: &booking.Service{DB: db, BaseURL: base, Notifier: n}}
 }
 
@@ -286,5 +303,50 @@ func TestOfflineRepliesGoOutByEmail(t *testing.T) {
 	if msgs[0].To[0] != "gina@example.com" || !strings.Contains(text, "First reply") || !strings.Contains(text, "Second reply") ||
 		strings.Contains(text, "Seen live") || !strings.Contains(text, "/chat/tokentokentokentokentoken") {
 		t.Fatalf("offline email to %v:\n%s", msgs[0].To, text)
+	}
+}
+
+// A guest writes while the agent's app is closed: the agent's browser gets
+// a Web Push (verified and decrypted by the loopback push service); while
+// the app is open, it does not.
+func TestGuestMessagePushesClosedApps(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	sub := f.push.NewSubscription()
+	var in push.Subscription
+	if err := json.Unmarshal(sub.JSON(), &in); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.pusher.Subscribe(ctx, f.agent.OrganizationID, f.agent.ID, in, "test"); err != nil {
+		t.Fatal(err)
+	}
+	id := f.agent.ID
+	ga, _, err := f.db.StartConversation(ctx, postgres.NewConversation{OrganizationID: f.agent.OrganizationID, Channel: model.ChannelPersonalLink,
+		AssigneeID: &id, AccessToken: "tokentokentokentokentoken", Guest: model.Guest{Name: "Gina"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	guest := postgres.Author{Kind: model.AuthorGuest, Name: "Gina"}
+	f.db.AppendMessage(ctx, f.agent.OrganizationID, ga.Conversation.ID, guest, "g1", "Are you there?")
+	deadline := time.Now().Add(10 * time.Second)
+	for len(f.push.Messages(sub)) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no push arrived; rejections: %+v", f.push.Rejections())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var p struct{ Title, Body, Path string }
+	json.Unmarshal(f.push.Messages(sub)[0].Payload, &p)
+	if p.Title != "Gina" || p.Body != "Are you there?" || p.Path != fmt.Sprintf("/c/%d", ga.Conversation.ID) {
+		t.Fatalf("push payload %+v", p)
+	}
+	// With the app open, messages arrive live instead.
+	if err := f.db.SetPresence(ctx, "instance-a", f.agent.OrganizationID, f.agent.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	f.db.AppendMessage(ctx, f.agent.OrganizationID, ga.Conversation.ID, guest, "g2", "Hello?")
+	f.newQ().WaitIdle(ctx)
+	if n := len(f.push.Messages(sub)); n != 1 {
+		t.Fatalf("%d pushes, want 1: the open app gets no push", n)
 	}
 }

@@ -84,3 +84,30 @@ func (db *DB) PostSystemMessage(ctx context.Context, tx bun.Tx, orgID, convID in
 	_, err := db.AppendMessageTx(ctx, tx, orgID, convID, Author{Kind: model.AuthorSystem, Name: "Frontdesk"}, "", body)
 	return err
 }
+
+// Recipients are the agents a conversation's news goes to: its assignee
+// and the agents taking part who have not left it; when nobody holds it,
+// the active Standard members of its service. Agents with the app open
+// anywhere are left out: they see it live.
+func (db *DB) Recipients(ctx context.Context, tx bun.IDB, convID int64) ([]int64, error) {
+	var ids []int64
+	err := tx.NewRaw(`
+		WITH c AS (SELECT id, organization_id, assignee_id, service_id FROM conversations WHERE id = ?),
+		holders AS (
+			SELECT assignee_id AS agent_id FROM c WHERE assignee_id IS NOT NULL
+			UNION SELECT ca.agent_id FROM conversation_agents ca, c WHERE ca.conversation_id = c.id AND ca.left_at IS NULL
+		),
+		queue AS (
+			SELECT m.agent_id FROM service_members m, c
+			WHERE m.service_id = c.service_id AND NOT EXISTS (SELECT 1 FROM holders)
+		)
+		SELECT a.id FROM agents a
+		WHERE a.id IN (SELECT agent_id FROM holders UNION SELECT agent_id FROM queue)
+		  AND a.active AND a.license = 'standard'
+		  AND NOT EXISTS (SELECT 1 FROM presence p WHERE p.agent_id = a.id AND p.seen_at > now() - ?::interval)
+		ORDER BY a.id`, convID, PresenceTTL.String()).Scan(ctx, &ids)
+	if err != nil {
+		return nil, fmt.Errorf("select recipients: %w", err)
+	}
+	return ids, nil
+}

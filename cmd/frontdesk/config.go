@@ -23,6 +23,10 @@ type config struct {
 	LogLevel    slog.Level
 	LogJSON     bool
 	TrustProxy  bool
+	// PushSubject identifies us to push services (mailto: or https URL).
+	PushSubject string
+	// PushLoopback lets push subscriptions point at loopback (tests).
+	PushLoopback bool
 
 	LoginPerIP, LoginPerAccount int
 	LoginEvery                  time.Duration
@@ -90,6 +94,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.Demo = boolean("FRONTDESK_DEMO", false)
 	c.LogJSON = boolean("FRONTDESK_LOG_JSON", false)
 	c.TrustProxy = boolean("FRONTDESK_TRUST_PROXY", false)
+	c.PushLoopback = boolean("FRONTDESK_PUSH_ALLOW_LOOPBACK", false)
+	c.PushSubject = envOr(getenv, "FRONTDESK_PUSH_SUBJECT", "mailto:push@"+hostOf(c.BaseURL))
 	if err := c.LogLevel.UnmarshalText([]byte(envOr(getenv, "FRONTDESK_LOG_LEVEL", "info"))); err != nil {
 		fail("FRONTDESK_LOG_LEVEL", err)
 	}
@@ -110,4 +116,11 @@ func envOr(getenv func(string) string, name, def string) string {
 		return v
 	}
 	return def
+}
+
+func hostOf(u *url.URL) string {
+	if u == nil || u.Hostname() == "" || u.Hostname() == "localhost" {
+		return "frontdesk.invalid"
+	}
+	return u.Hostname()
 }

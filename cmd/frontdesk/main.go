@@ -21,6 +21,7 @@ import (
 	_ "time/tzdata" // IANA zones even on hosts without /usr/share/zoneinfo
 
 	"github.com/riverqueue/river"
+	"github.com/uptrace/bun"
 
 	"github.com/frontdesk/frontdesk/app"
 	"github.com/frontdesk/frontdesk/assets"
@@ -34,6 +35,7 @@ import (
 	"github.com/frontdesk/frontdesk/backend/notify"
 	"github.com/frontdesk/frontdesk/backend/pgcluster"
 	"github.com/frontdesk/frontdesk/backend/postgres"
+	"github.com/frontdesk/frontdesk/backend/push"
 	"github.com/frontdesk/frontdesk/backend/realtime"
 	"github.com/frontdesk/frontdesk/backend/secret"
 	"github.com/frontdesk/frontdesk/backend/seed"
@@ -150,6 +152,17 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := crms.Register(workers); err != nil {
 		return err
 	}
+	var pushOpts []push.Option
+	if m.Config.PushLoopback {
+		pushOpts = append(pushOpts, push.AllowLoopback())
+	}
+	pusher, err := push.New(ctx, db, m.Config.PushSubject, m.Log, pushOpts...)
+	if err != nil {
+		return err
+	}
+	if err := push.Register(workers, pusher); err != nil {
+		return err
+	}
 	if err := mail.Register(workers, sender, m.Log); err != nil {
 		return err
 	}
@@ -162,6 +175,9 @@ func (m *Main) Open(ctx context.Context) error {
 	notifier.Queue, calendars.Queue, crms.Queue = m.queue, m.queue, m.queue
 	db.MessageHook = notifier.MessageStored
 	db.GuestEmailHook = crms.EnqueueLookup
+	notifier.Push = func(ctx context.Context, tx bun.Tx, agentIDs []int64, title, body, path string) error {
+		return push.Enqueue(ctx, m.queue, tx, agentIDs, push.Payload{Title: title, Body: body, Path: path, Icon: "/web/icon-192.png", Tag: path})
+	}
 	if err := m.queue.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
@@ -178,6 +194,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.api.SetBooking(&booking.Service{DB: db, BaseURL: m.Config.BaseURL, Notifier: notifier, Busy: calendars})
 	m.api.SetCalendars(calendars)
 	m.api.SetCRM(crms)
+	m.api.SetPush(pusher)
 	m.hub = realtime.New(db, m.Log, m.api.Registry())
 	m.api.SetHub(m.hub)
 	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
