@@ -461,3 +461,19 @@ func TestPanicIsContained(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestOrganizationSettings(t *testing.T) {
+	e := newEnv(t)
+	admin := e.login("admin@acme.test")
+	var org model.Organization
+	if st := admin.do("PATCH", "/api/v1/organization", map[string]string{"name": "Acme Inc."}, &org); st != 200 || org.Name != "Acme Inc." {
+		t.Fatalf("rename: %d %+v", st, org)
+	}
+	admin.wantError("PATCH", "/api/v1/organization", map[string]string{"name": " "}, 422, model.CodeValidation)
+	e.login("agent@acme.test").wantError("PATCH", "/api/v1/organization", map[string]string{"name": "Mine"}, 403, model.CodeForbidden)
+	var s model.Session
+	admin.do("GET", "/api/v1/auth/session", nil, &s)
+	if s.Organization.Name != "Acme Inc." {
+		t.Fatalf("session still shows %q", s.Organization.Name)
+	}
+}

@@ -121,6 +121,9 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /api/v1/auth/session", s.agentOnly(s.session))
 	s.mux.Handle("POST /api/v1/auth/logout", s.agentOnly(s.logout))
 
+	s.mux.Handle("GET /api/v1/organization", s.agentOnly(s.getOrganization))
+	s.mux.Handle("PATCH /api/v1/organization", s.adminOnly(s.patchOrganization))
+
 	s.mux.Handle("GET /api/v1/agents", s.agentOnly(s.listAgents))
 	s.mux.Handle("POST /api/v1/agents", s.adminOnly(s.createAgent))
 	s.mux.Handle("GET /api/v1/agents/{id}", s.agentOnly(s.getAgent))

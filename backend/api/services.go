@@ -107,3 +107,32 @@ func (s *Server) deleteService(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
+
+func (s *Server) getOrganization(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, sessionFrom(r.Context()).Organization)
+}
+
+// patchOrganization renames the organization (admins).
+func (s *Server) patchOrganization(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Name string `json:"name"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var f model.Fields
+	in.Name = strings.TrimSpace(in.Name)
+	validate.Text(&f, "name", in.Name, 1, 200)
+	if err := f.Err(); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	org := sessionFrom(r.Context()).Organization
+	if err := s.db.RenameOrganization(r.Context(), org.ID, in.Name); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	org.Name = in.Name
+	writeJSON(w, http.StatusOK, org)
+}
