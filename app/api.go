@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -68,6 +70,72 @@ func (c *Client) Logout(ctx context.Context) error {
 	}
 	c.setCSRF("")
 	return nil
+}
+
+// Conversations lists one inbox view ("mine", "unassigned", "open" or
+// "resolved"), newest activity first.
+func (c *Client) Conversations(ctx context.Context, view string) ([]model.Conversation, error) {
+	var list []model.Conversation
+	err := c.do(ctx, http.MethodGet, "/api/v1/conversations?view="+url.QueryEscape(view), nil, &list)
+	return list, err
+}
+
+// Conversation returns one conversation as the signed-in agent sees it
+// (its Unread is the agent's own).
+func (c *Client) Conversation(ctx context.Context, id int64) (model.Conversation, error) {
+	var conv model.Conversation
+	err := c.do(ctx, http.MethodGet, conversationURL(id), nil, &conv)
+	return conv, err
+}
+
+// Messages returns up to limit messages of a conversation with seq > after,
+// in order. limit 0 means the server's default page (200).
+func (c *Client) Messages(ctx context.Context, id, after int64, limit int) ([]model.Message, error) {
+	q := url.Values{"after": {strconv.FormatInt(after, 10)}}
+	if limit > 0 {
+		q.Set("limit", strconv.Itoa(limit))
+	}
+	var msgs []model.Message
+	err := c.do(ctx, http.MethodGet, conversationURL(id)+"/messages?"+q.Encode(), nil, &msgs)
+	return msgs, err
+}
+
+// SendMessage posts a message; retrying with the same ClientID stores it
+// once and returns the stored message.
+func (c *Client) SendMessage(ctx context.Context, id int64, m model.SendMessage) (model.Message, error) {
+	var msg model.Message
+	err := c.do(ctx, http.MethodPost, conversationURL(id)+"/messages", m, &msg)
+	return msg, err
+}
+
+// SetStatus changes a conversation's status and returns the conversation.
+func (c *Client) SetStatus(ctx context.Context, id int64, status model.Status) (model.Conversation, error) {
+	var conv model.Conversation
+	err := c.do(ctx, http.MethodPatch, conversationURL(id), model.ConversationPatch{Status: &status}, &conv)
+	return conv, err
+}
+
+// MarkRead records that the agent has read a conversation up to seq.
+func (c *Client) MarkRead(ctx context.Context, id, seq int64) error {
+	return c.do(ctx, http.MethodPost, conversationURL(id)+"/read", model.ReadMarker{Seq: seq}, nil)
+}
+
+// Agents lists the organization's agents.
+func (c *Client) Agents(ctx context.Context) ([]model.Agent, error) {
+	var list []model.Agent
+	err := c.do(ctx, http.MethodGet, "/api/v1/agents", nil, &list)
+	return list, err
+}
+
+// Services lists the organization's services with their members.
+func (c *Client) Services(ctx context.Context) ([]model.Service, error) {
+	var list []model.Service
+	err := c.do(ctx, http.MethodGet, "/api/v1/services", nil, &list)
+	return list, err
+}
+
+func conversationURL(id int64) string {
+	return "/api/v1/conversations/" + strconv.FormatInt(id, 10)
 }
 
 func (c *Client) setCSRF(token string) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -289,5 +290,99 @@ func TestClientCanceled(t *testing.T) {
 	}
 	if got := userMessage(err); got != "" {
 		t.Errorf("userMessage = %q, want nothing for a request the app gave up on", got)
+	}
+}
+
+// The conversation calls send what the API contract (docs/API.md) asks
+// for, with the CSRF token on the unsafe ones, and decode its answers.
+func TestClientConversationCalls(t *testing.T) {
+	type request struct {
+		method, uri, csrf, body string
+	}
+	var got request
+	answers := map[string]string{
+		"GET /api/v1/conversations":             `[{"id":4,"status":"open","guest":{"name":"Maria"},"tags":[{"kind":"service","label":"Sales"}],"unread":2}]`,
+		"GET /api/v1/conversations/4":           `{"id":4,"status":"open","unread":2}`,
+		"GET /api/v1/conversations/4/messages":  `[{"seq":3,"body":"hi","author_kind":"guest"}]`,
+		"POST /api/v1/conversations/4/messages": `{"seq":4,"client_id":"c1","body":"hello","author_kind":"agent"}`,
+		"PATCH /api/v1/conversations/4":         `{"id":4,"status":"resolved"}`,
+		"GET /api/v1/agents":                    `[{"id":7,"name":"Ada"}]`,
+		"GET /api/v1/services":                  `[{"id":1,"name":"Sales","member_ids":[7]}]`,
+		"POST /api/v1/auth/login":               `{"csrf_token":"tok"}`,
+		"POST /api/v1/conversations/4/read":     ``,
+	}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := new(strings.Builder)
+		if r.Body != nil {
+			io.Copy(b, r.Body)
+		}
+		got = request{r.Method, r.URL.RequestURI(), r.Header.Get(model.CSRFHeader), strings.TrimSpace(b.String())}
+		answer, ok := answers[r.Method+" "+r.URL.Path]
+		switch {
+		case !ok:
+			w.WriteHeader(http.StatusNotFound)
+		case answer == "":
+			w.WriteHeader(http.StatusNoContent)
+		default:
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, answer)
+		}
+	}))
+	t.Cleanup(ts.Close)
+	c := NewClient(ts.URL, nil)
+	ctx := context.Background()
+	if _, err := c.Login(ctx, model.LoginRequest{Email: "a@b.c", Password: "x"}); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name  string
+		call  func() (any, error)
+		want  request
+		check func(any) bool
+	}{
+		{"list a view", func() (any, error) { return c.Conversations(ctx, "unassigned") },
+			request{"GET", "/api/v1/conversations?view=unassigned", "", ""},
+			func(v any) bool {
+				l := v.([]model.Conversation)
+				return len(l) == 1 && l[0].Unread == 2 && l[0].Guest.Name == "Maria" && serviceTag(l[0]) == "Sales"
+			}},
+		{"one conversation", func() (any, error) { return c.Conversation(ctx, 4) },
+			request{"GET", "/api/v1/conversations/4", "", ""},
+			func(v any) bool { return v.(model.Conversation).ID == 4 }},
+		{"messages after a seq", func() (any, error) { return c.Messages(ctx, 4, 2, 200) },
+			request{"GET", "/api/v1/conversations/4/messages?after=2&limit=200", "", ""},
+			func(v any) bool { m := v.([]model.Message); return len(m) == 1 && m[0].Seq == 3 }},
+		{"send", func() (any, error) {
+			return c.SendMessage(ctx, 4, model.SendMessage{ClientID: "c1", Body: "hello"})
+		},
+			request{"POST", "/api/v1/conversations/4/messages", "tok", `{"client_id":"c1","body":"hello"}`},
+			func(v any) bool { return v.(model.Message).Seq == 4 }},
+		{"resolve", func() (any, error) { return c.SetStatus(ctx, 4, model.StatusResolved) },
+			request{"PATCH", "/api/v1/conversations/4", "tok", `{"status":"resolved"}`},
+			func(v any) bool { return v.(model.Conversation).Status == model.StatusResolved }},
+		{"mark read", func() (any, error) { return nil, c.MarkRead(ctx, 4, 3) },
+			request{"POST", "/api/v1/conversations/4/read", "tok", `{"seq":3}`},
+			func(any) bool { return true }},
+		{"agents", func() (any, error) { return c.Agents(ctx) },
+			request{"GET", "/api/v1/agents", "", ""},
+			func(v any) bool { a := v.([]model.Agent); return len(a) == 1 && a[0].Name == "Ada" }},
+		{"services", func() (any, error) { return c.Services(ctx) },
+			request{"GET", "/api/v1/services", "", ""},
+			func(v any) bool { s := v.([]model.Service); return len(s) == 1 && s[0].MemberIDs[0] == 7 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, err := tt.call()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("request = %+v, want %+v", got, tt.want)
+			}
+			if !tt.check(v) {
+				t.Errorf("answer = %+v", v)
+			}
+		})
 	}
 }

@@ -8,13 +8,21 @@
 package app
 
 import (
+	"strconv"
+	"strings"
+
 	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// Paths of the app's screens.
+// Paths of the app's screens. A conversation opens in the inbox at
+// /c/{id}: the same component as /, so the list and the live connection
+// stay as they are while the agent moves between conversations.
 const (
 	PathInbox = "/"
 	PathLogin = "/login"
+
+	pathConversationPrefix  = "/c/"
+	pathConversationPattern = `^/c/[1-9][0-9]{0,17}$`
 )
 
 // WasmContentLengthHeader names the response header carrying the wasm's
@@ -30,7 +38,26 @@ const ThemeColor = "#1d4ed8"
 // and to answer 404 for paths the app does not know.
 func Register() {
 	goapp.Route(PathInbox, func() goapp.Composer { return &inbox{} })
+	goapp.RouteWithRegexp(pathConversationPattern, func() goapp.Composer { return &inbox{} })
 	goapp.Route(PathLogin, func() goapp.Composer { return &login{} })
+}
+
+// conversationPath is where conversation id opens.
+func conversationPath(id int64) string {
+	return pathConversationPrefix + strconv.FormatInt(id, 10)
+}
+
+// openConversation is the conversation a path opens, 0 for none.
+func openConversation(path string) int64 {
+	s, ok := strings.CutPrefix(path, pathConversationPrefix)
+	if !ok {
+		return 0
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0
+	}
+	return id
 }
 
 // HandlerOptions are what the server knows about the build it serves.
@@ -46,7 +73,7 @@ type HandlerOptions struct {
 	Version string
 }
 
-// NewHandler returns the go-app handler for the pages (/ and /login) and the
+// NewHandler returns the go-app handler for the pages (/, /c/{id} and /login) and the
 // PWA files at the root: /app.js, /app-worker.js, /wasm_exec.js,
 // /manifest.webmanifest and /app.css (go-app's loader styles). Mount it as
 // the server's fallback route; /web/ belongs to backend/web.

@@ -94,6 +94,13 @@ func TestPagesArePreRendered(t *testing.T) {
 			"Loading your inbox",
 			`href="` + css + `"`,
 		}},
+		// A conversation's own address opens the inbox with it.
+		{"/c/42", []string{
+			"<title>Inbox · Frontdesk</title>",
+			`id="inbox"`,
+			`class="workspace has-open"`,
+			"Loading your inbox",
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -167,7 +174,7 @@ func TestPWAFiles(t *testing.T) {
 func TestUnknownPaths(t *testing.T) {
 	ts, _ := newServer(t)
 	h := app.NewHandler(app.HandlerOptions{})
-	for _, p := range []string{"/nope", "/web/nope.css"} {
+	for _, p := range []string{"/nope", "/web/nope.css", "/c/", "/c/0", "/c/4x", "/c/42/more"} {
 		if res, _ := get(t, ts.URL+p); res.StatusCode != 404 {
 			t.Errorf("GET %s = %d, want 404", p, res.StatusCode)
 		}
