@@ -47,6 +47,8 @@ type Agent struct {
 	License        License   `json:"license"`
 	Active         bool      `json:"active"`
 	CreatedAt      time.Time `json:"created_at"`
+	// Online is true while the agent has the app open (lists only).
+	Online bool `json:"online,omitempty"`
 }
 
 // CanHoldConversations reports whether the agent may be an assignee.

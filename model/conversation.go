@@ -53,6 +53,7 @@ type Conversation struct {
 	Guest          Guest     `json:"guest"`
 	Tags           []Tag     `json:"tags"`
 	LastSeq        int64     `json:"last_seq"`
+	GuestReadSeq   int64     `json:"guest_read_seq"`
 	LastMessage    string    `json:"last_message"`
 	Unread         int64     `json:"unread"`
 	CreatedAt      time.Time `json:"created_at"`

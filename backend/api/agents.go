@@ -21,10 +21,19 @@ func pathID(r *http.Request) (int64, error) {
 }
 
 func (s *Server) listAgents(w http.ResponseWriter, r *http.Request) {
-	agents, err := s.db.Agents(r.Context(), sessionFrom(r.Context()).Agent.OrganizationID)
+	orgID := sessionFrom(r.Context()).Agent.OrganizationID
+	agents, err := s.db.Agents(r.Context(), orgID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
+	}
+	online, err := s.db.OnlineAgents(r.Context(), orgID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	for i := range agents {
+		agents[i].Online = online[agents[i].ID]
 	}
 	writeJSON(w, http.StatusOK, agents)
 }

@@ -114,7 +114,7 @@ func deref(s *string) string {
 func (v conversationView) model() model.Conversation {
 	c := model.Conversation{
 		ID: v.ID, OrganizationID: v.OrganizationID, Channel: model.Channel(v.Channel), Status: model.Status(v.Status),
-		ServiceID: v.ServiceID, AssigneeID: v.AssigneeID, LastSeq: v.LastSeq, LastMessage: v.LastMessage,
+		ServiceID: v.ServiceID, AssigneeID: v.AssigneeID, LastSeq: v.LastSeq, GuestReadSeq: v.GuestReadSeq, LastMessage: v.LastMessage,
 		Unread: v.Unread, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, Tags: []model.Tag{},
 		Guest: model.Guest{ID: v.GuestID, Name: v.GuestName, Email: v.GuestEmail, Phone: v.GuestPhone, Company: v.GuestCompany},
 	}

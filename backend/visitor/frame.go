@@ -2,6 +2,7 @@ package visitor
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
@@ -14,19 +15,27 @@ import (
 	"github.com/frontdesk/frontdesk/model"
 )
 
-// boot starts the widget: instantiate the WebAssembly while it downloads
-// (the page preloads it), then run it. It reads the URL from its own
-// data-wasm attribute so that its text, and so its CSP hash, never changes.
+// boot starts the WebAssembly of every page that runs it: instantiate it
+// while it downloads (the page preloads it), then run it. It reads the URL,
+// and what to say if that fails, from its own data- attributes so that its
+// text, and so its CSP hash, never changes.
 const boot = `(function(){var s=document.currentScript,go=new Go();` +
 	`WebAssembly.instantiateStreaming(fetch(s.dataset.wasm),go.importObject).then(function(r){go.run(r.instance)})` +
-	`.catch(function(e){document.getElementById("status").textContent="The chat could not start. Please reload the page.";console.error(e)})})();`
+	`.catch(function(e){document.getElementById("status").textContent=s.dataset.failed;console.error(e)})})();`
 
-// frameData fills files/frame.html.
+// frameData fills files/frame.html: the website widget's frame, and the
+// same chat as a page of its own for a personal link or a conversation
+// link.
 type frameData struct {
-	Key, Name, Color, OnColor, Initial string
-	WasmURL, WasmExecURL               string
-	CSS, BrandCSS                      template.CSS
-	Boot                               template.JS
+	Mode                 string // the widget's page mode (widget/main.go)
+	Key, Link, Token     string // what the chat is for, by mode
+	Title                string
+	Name, Color, OnColor string
+	Initial              string
+	Page                 bool // a page of its own, not in a website's iframe
+	WasmURL, WasmExecURL string
+	CSS, BrandCSS        template.CSS
+	Boot                 template.JS
 }
 
 func (h *Handler) prepareFrame() error {
@@ -49,33 +58,45 @@ func (h *Handler) prepareFrame() error {
 
 // serveFrame renders the chat page for the widget named by ?key=.
 func (h *Handler) serveFrame(w http.ResponseWriter, r *http.Request) {
-	key := r.URL.Query().Get("key")
+	wd, err := h.widget(r.Context(), r.URL.Query().Get("key"))
+	if err != nil {
+		h.widgetError(w, r, err)
+		return
+	}
+	h.renderChat(w, r, frameData{Mode: "widget", Key: wd.PublicKey, Title: "Chat with " + wd.Name, Name: wd.Name, Color: wd.Color},
+		frameAncestors(h.opts.BaseURL, wd.AllowedOrigins))
+}
+
+// widget finds a widget by its public key.
+func (h *Handler) widget(ctx context.Context, key string) (model.Widget, error) {
 	if key == "" || len(key) > 64 || !utf8.ValidString(key) {
+		return model.Widget{}, &model.Error{Status: http.StatusNotFound, Code: model.CodeNotFound, Message: "Widget not found."}
+	}
+	return h.opts.Widgets.WidgetByKey(ctx, key)
+}
+
+// widgetError answers for a widget that could not be found.
+func (h *Handler) widgetError(w http.ResponseWriter, r *http.Request, err error) {
+	if e, ok := model.AsError(err); ok && e.Code == model.CodeNotFound {
 		h.unavailable(w, http.StatusNotFound)
 		return
 	}
-	wd, err := h.opts.Widgets.WidgetByKey(r.Context(), key)
-	if err != nil {
-		if e, ok := model.AsError(err); ok && e.Code == model.CodeNotFound {
-			h.unavailable(w, http.StatusNotFound)
-			return
-		}
-		h.log.ErrorContext(r.Context(), "widget frame: look up widget", "err", err)
-		h.unavailable(w, http.StatusInternalServerError)
-		return
-	}
+	h.log.ErrorContext(r.Context(), "widget: look up", "err", err)
+	h.unavailable(w, http.StatusInternalServerError)
+}
 
-	color := brandColor(wd.Color)
+// renderChat renders the chat page; ancestors is its CSP frame-ancestors
+// directive.
+func (h *Handler) renderChat(w http.ResponseWriter, r *http.Request, data frameData, ancestors string) {
+	color := brandColor(data.Color)
 	onColor := textOn(color)
 	brand := ":root{--fd-brand:" + color + ";--fd-on-brand:" + onColor + "}"
-	data := frameData{
-		Key: wd.PublicKey, Name: wd.Name, Color: color, OnColor: onColor, Initial: initial(wd.Name),
-		WasmURL: h.wasmPath, WasmExecURL: h.execPath,
-		CSS: template.CSS(h.frameCSS), BrandCSS: template.CSS(brand), Boot: template.JS(boot),
-	}
+	data.Color, data.OnColor, data.Initial = color, onColor, initial(data.Name)
+	data.WasmURL, data.WasmExecURL = h.wasmPath, h.execPath
+	data.CSS, data.BrandCSS, data.Boot = template.CSS(h.frameCSS), template.CSS(brand), template.JS(boot)
 	var buf bytes.Buffer
 	if err := h.frame.Execute(&buf, data); err != nil {
-		h.log.ErrorContext(r.Context(), "widget frame: render", "err", err)
+		h.log.ErrorContext(r.Context(), "chat page: render", "err", err)
 		h.unavailable(w, http.StatusInternalServerError)
 		return
 	}
@@ -85,7 +106,12 @@ func (h *Handler) serveFrame(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Cache-Control", cachePage)
 	hd.Set("Content-Security-Policy", h.cspStatic+
 		"; style-src "+cspHash(h.frameCSS)+" "+cspHash(brand)+
-		"; "+frameAncestors(h.opts.BaseURL, wd.AllowedOrigins))
+		"; "+ancestors)
+	if data.Token != "" {
+		// The address is the conversation's key: keep it out of Referer
+		// headers, even our own API's.
+		hd.Set("Referrer-Policy", "no-referrer")
+	}
 	w.Write(buf.Bytes()) //nolint:errcheck // the client went away
 }
 

@@ -1,7 +1,9 @@
-// Package visitor serves what visitors of a company's website load from
-// Frontdesk: the loader script they paste (/widget.js), the chat page that
-// runs in its iframe (/widget/frame), the widget's WebAssembly and the Go
-// runtime glue for it (/widget/...), and a demo company website (/demo).
+// Package visitor serves what guests load from Frontdesk: the loader script
+// a company pastes into its website (/widget.js), the chat page that runs
+// in its iframe (/widget/frame), the WebAssembly and the Go runtime glue
+// for it (/widget/...), the pages guests reach by link (pages.go: an
+// agent's personal link, the booking page, the guest's meeting page, a
+// conversation by link), and a demo company website (/demo).
 //
 // The loader and the pages are embedded in the binary; the WebAssembly is
 // read from the build directory at start, with the brotli and gzip copies
@@ -21,6 +23,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/frontdesk/frontdesk/backend/booking"
+	"github.com/frontdesk/frontdesk/backend/postgres"
 	"github.com/frontdesk/frontdesk/model"
 )
 
@@ -43,12 +47,16 @@ type Options struct {
 	BuildDir string
 	// Widgets finds a widget's settings for its frame page.
 	Widgets WidgetLookup
+	// Links finds agents' cards for their personal links. When nil and
+	// Widgets is a *postgres.DB, a booking.Service on that database is
+	// used (reading cards needs nothing else of it).
+	Links LinkLookup
 	// DemoWidgetKey is the public key of the widget on /demo; when empty,
 	// /demo is not served.
 	DemoWidgetKey string
-	// Limit, when set, wraps the frame page, the one route that reads the
-	// database: (*api.Server).Public rate-limits it per address like the
-	// public API.
+	// Limit, when set, wraps the routes that read the database (the frame
+	// page and the personal-link pages): (*api.Server).Public rate-limits
+	// them per address like the public API.
 	Limit func(http.Handler) http.Handler
 	Log   *slog.Logger
 }
@@ -66,7 +74,9 @@ type Handler struct {
 
 	frame     *template.Template
 	frameCSS  string
-	cspStatic string // the frame's CSP, before style and frame-ancestors
+	cspStatic string // the CSP of pages that run the wasm, before style and frame-ancestors
+	pages     *template.Template
+	pagesCSS  string
 	demo      []byte
 }
 
@@ -82,6 +92,13 @@ const execFile = "wasm_exec.js"
 func New(opts Options) (*Handler, error) {
 	if opts.BaseURL == nil || opts.Widgets == nil {
 		return nil, errors.New("visitor: Options need BaseURL and Widgets")
+	}
+	if opts.Links == nil {
+		db, ok := opts.Widgets.(*postgres.DB)
+		if !ok {
+			return nil, errors.New("visitor: Options need Links")
+		}
+		opts.Links = &booking.Service{DB: db, BaseURL: opts.BaseURL}
 	}
 	h := &Handler{opts: opts, log: opts.Log, static: map[string]*asset{}}
 	if h.log == nil {
@@ -117,6 +134,9 @@ func New(opts Options) (*Handler, error) {
 	if err := h.prepareFrame(); err != nil {
 		return nil, err
 	}
+	if err := h.preparePages(); err != nil {
+		return nil, err
+	}
 	if opts.DemoWidgetKey != "" {
 		if h.demo, err = renderDemo(opts.BaseURL, opts.DemoWidgetKey); err != nil {
 			return nil, err
@@ -138,13 +158,20 @@ func (h *Handler) WasmPath() string { return h.wasmPath }
 // Register adds the visitor routes to mux (net/http ServeMux patterns;
 // *api.Server and *http.ServeMux both fit).
 func (h *Handler) Register(mux interface{ Handle(string, http.Handler) }) {
-	mux.Handle("GET /widget.js", http.HandlerFunc(h.serveLoader))
-	var frame http.Handler = http.HandlerFunc(h.serveFrame)
-	if h.opts.Limit != nil {
-		frame = h.opts.Limit(frame)
+	limit := func(f http.HandlerFunc) http.Handler {
+		if h.opts.Limit != nil {
+			return h.opts.Limit(f)
+		}
+		return f
 	}
-	mux.Handle("GET /widget/frame", frame)
+	mux.Handle("GET /widget.js", http.HandlerFunc(h.serveLoader))
+	mux.Handle("GET /widget/frame", limit(h.serveFrame))
 	mux.Handle("GET /widget/{file}", http.HandlerFunc(h.serveStatic))
+	mux.Handle("GET /l/{slug}", limit(h.serveCard))
+	mux.Handle("GET /l/{slug}/chat", limit(h.serveLinkChat))
+	mux.Handle("GET /l/{slug}/book", limit(h.serveBook))
+	mux.Handle("GET /m/{token}", http.HandlerFunc(h.serveManage))
+	mux.Handle("GET /chat/{token}", http.HandlerFunc(h.serveConversation))
 	if h.demo != nil {
 		mux.Handle("GET /demo", http.HandlerFunc(h.serveDemo))
 	}

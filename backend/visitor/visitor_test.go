@@ -27,11 +27,25 @@ import (
 
 var base, _ = url.Parse("https://frontdesk.example.com")
 
-// env is a visitor handler on a real database holding two widgets.
+// env is a visitor handler on a real database holding two widgets and
+// agents with personal links (testAgents).
 type env struct {
 	srv    *httptest.Server
 	open   model.Widget // no allowed origins
 	locked model.Widget // allowed on two sites
+}
+
+// testAgents have personal links; only an active Standard agent's is
+// public.
+var testAgents = []struct {
+	agent  postgres.NewAgent
+	active bool
+}{
+	{postgres.NewAgent{Email: "ada@acme.test", Name: "Ada Admin", Slug: "ada", TimeZone: "Europe/Berlin", Role: model.RoleAdmin, License: model.LicenseStandard}, true},
+	{postgres.NewAgent{Email: "anna@acme.test", Name: `Anna <i>"Schmidt"</i>`, Title: "Sales & Marketing", Slug: "anna",
+		PhotoURL: "https://cdn.example.com/anna.jpg?s=96&x=1", TimeZone: "Europe/Berlin", Role: model.RoleAgent, License: model.LicenseStandard}, true},
+	{postgres.NewAgent{Email: "dan@acme.test", Name: "Dan Basic", Slug: "dan", TimeZone: "Europe/London", Role: model.RoleAgent, License: model.LicenseBasic}, true},
+	{postgres.NewAgent{Email: "gone@acme.test", Name: "Gone Away", Slug: "gone", TimeZone: "Europe/London", Role: model.RoleAgent, License: model.LicenseStandard}, false},
 }
 
 var testWidgets = []model.Widget{
@@ -46,6 +60,18 @@ func newEnv(t *testing.T) *env {
 	org, err := db.CreateOrganization(ctx, "Acme")
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, a := range testAgents {
+		agent, err := db.CreateAgent(ctx, org.ID, a.agent)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.active {
+			inactive := false
+			if _, err := db.UpdateAgent(ctx, org.ID, agent.ID, postgres.AgentPatch{Active: &inactive}); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	var made []model.Widget
 	for _, w := range testWidgets {
@@ -235,23 +261,7 @@ func TestFrame(t *testing.T) {
 			if !strings.HasSuffix(csp, "; "+tt.ancestors) {
 				t.Errorf("CSP %q does not end with %q", csp, tt.ancestors)
 			}
-			// Every inline script and style must be allowed by its hash, or
-			// the browser refuses it and the widget never starts.
-			for _, re := range []*regexp.Regexp{
-				regexp.MustCompile(`(?s)<script data-wasm="[^"]*">(.*?)</script>`),
-				regexp.MustCompile(`(?s)<style>(.*?)</style>`),
-			} {
-				found := re.FindAllStringSubmatch(page, -1)
-				if len(found) == 0 {
-					t.Fatalf("no match for %s in page", re)
-				}
-				for _, m := range found {
-					sum := sha256.Sum256([]byte(m[1]))
-					if h := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; !strings.Contains(csp, h) {
-						t.Errorf("CSP %q lacks %s for %.40q…", csp, h, m[1])
-					}
-				}
-			}
+			checkInlineHashes(t, page, csp)
 			if want := "--fd-brand:" + tt.brand + ";--fd-on-brand:" + tt.onBrand; !strings.Contains(page, want) {
 				t.Errorf("page lacks %q", want)
 			}
@@ -271,6 +281,29 @@ func TestFrame(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// checkInlineHashes: every inline script and style of page must be allowed
+// by its hash in csp, or the browser refuses it and the page never starts.
+func checkInlineHashes(t *testing.T, page, csp string) {
+	t.Helper()
+	styles := regexp.MustCompile(`(?s)<style>(.*?)</style>`).FindAllStringSubmatch(page, -1)
+	if len(styles) == 0 {
+		t.Fatal("no inline style in page")
+	}
+	scripts := regexp.MustCompile(`(?s)<script data-wasm="[^"]*" data-failed="[^"]*">(.*?)</script>`).FindAllStringSubmatch(page, -1)
+	if strings.Contains(page, "data-wasm=") && len(scripts) != 1 {
+		t.Fatalf("found %d boot scripts in a page that loads the wasm", len(scripts))
+	}
+	for _, m := range append(styles, scripts...) {
+		sum := sha256.Sum256([]byte(m[1]))
+		if h := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; !strings.Contains(csp, h) {
+			t.Errorf("CSP %q lacks %s for %.40q…", csp, h, m[1])
+		}
+	}
+	if strings.Contains(page, "<script") != strings.Contains(csp, "script-src") {
+		t.Errorf("page runs script: %v, but CSP %q", strings.Contains(page, "<script"), csp)
 	}
 }
 
@@ -330,9 +363,10 @@ func TestNewNeedsTheBuild(t *testing.T) {
 	}
 }
 
-// TestLimitWrapsOnlyTheFrame: the frame page reads the database and is
-// rate-limited with the public API; the static files are not.
-func TestLimitWrapsOnlyTheFrame(t *testing.T) {
+// TestLimitWrapsDatabasePages: the pages that read the database (the frame
+// and the personal link's) are rate-limited with the public API; static
+// files, and pages that only carry a token to the API, are not.
+func TestLimitWrapsDatabasePages(t *testing.T) {
 	db := pgtest.Open(t)
 	refuse := func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -348,10 +382,15 @@ func TestLimitWrapsOnlyTheFrame(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	for path, want := range map[string]int{
-		"/widget/frame?key=wk_open": http.StatusTooManyRequests,
-		"/widget.js":                http.StatusOK,
-		h.WasmPath():                http.StatusOK,
-		"/demo":                     http.StatusNotFound, // no DemoWidgetKey
+		"/widget/frame?key=wk_open":              http.StatusTooManyRequests,
+		"/l/anna":                                http.StatusTooManyRequests,
+		"/l/anna/book":                           http.StatusTooManyRequests,
+		"/l/anna/chat":                           http.StatusTooManyRequests,
+		"/widget.js":                             http.StatusOK,
+		h.WasmPath():                             http.StatusOK,
+		"/m/hrumfLVSPPxf7rkwng79cIwkdpTwPJRi":    http.StatusOK,
+		"/chat/hrumfLVSPPxf7rkwng79cIwkdpTwPJRi": http.StatusOK,
+		"/demo":                                  http.StatusNotFound, // no DemoWidgetKey
 	} {
 		if resp, _ := get(t, srv.URL+path); resp.StatusCode != want {
 			t.Errorf("%s: status %d, want %d", path, resp.StatusCode, want)
