@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 	_ "time/tzdata" // IANA zones even on hosts without /usr/share/zoneinfo
@@ -92,6 +93,9 @@ type Main struct {
 	http     *http.Server
 	listener net.Listener
 	serveErr chan error
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Open starts everything: the database (a private cluster when no
@@ -259,8 +263,14 @@ func (m *Main) getenv(k string) string {
 func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
 
 // Close stops accepting requests, lets running ones finish (up to 10 s),
-// then closes the database and stops a private cluster.
+// then closes the database and stops a private cluster. Closing twice is
+// harmless.
 func (m *Main) Close() error {
+	m.closeOnce.Do(func() { m.closeErr = m.close() })
+	return m.closeErr
+}
+
+func (m *Main) close() error {
 	var errs []error
 	if m.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
