@@ -22,7 +22,7 @@ import (
 
 // startServer runs the real server, wired as in production, on a fresh
 // database with the demo organization.
-func startServer(t *testing.T) *Main {
+func startServer(t testing.TB) *Main {
 	t.Helper()
 	webDir, err := filepath.Abs("../../build/web")
 	if err != nil {
