@@ -89,6 +89,8 @@ func retry(f func() error, onRetry func(error)) error {
 
 func widgetPath(key string) string { return "/api/v1/public/widgets/" + dom.Encode(key) }
 
+func linkPath(slug string) string { return "/api/v1/public/links/" + dom.Encode(slug) }
+
 func conversationPath(token string) string {
 	return "/api/v1/public/conversations/" + dom.Encode(token)
 }

@@ -22,20 +22,19 @@ import (
 const (
 	storeVisitor = "fd.visitor"     // the visitor token
 	storeRead    = "fd.read."       // + access token: the read marker
+	storeLink    = "fd.link."       // + slug: the access token of the chat started on a personal link
 	visitorBytes = 16               // 128 random bits
 	typingEvery  = 3 * time.Second  // at most one typing frame per this
 	typingShown  = 6 * time.Second  // how long an agent's typing frame is shown
 	lastingConn  = 10 * time.Second // a connection this old resets the backoff
 )
 
-// boot loads the widget's settings and the visitor's conversation, if any.
+// boot loads the chat's settings and the visitor's conversation, if any.
 // It runs on its own goroutine because it waits for the network.
 func (a *app) boot() {
-	var cfg model.WidgetConfig
-	err := retry(func() error { return call("GET", widgetPath(a.key), nil, &cfg) },
-		func(error) { a.do(func() { a.ui.setStatus(text.cannotLoad) }) })
+	s, err := a.loadSetup()
 	if err != nil {
-		dom.Window.Get("console").Call("error", "frontdesk widget:", err.Error())
+		dom.Window.Get("console").Call("error", "frontdesk chat:", err.Error())
 		a.do(func() { a.ui.setStatus(text.unavailable) })
 		return
 	}
@@ -46,25 +45,19 @@ func (a *app) boot() {
 		dom.LocalSet(storeVisitor, visitor)
 	}
 
-	var conv *model.GuestConversation
+	conv := s.conv
+	if conv == nil {
+		conv = a.restore(visitor)
+	}
 	var history []model.Message
-	var gc model.GuestConversation
-	err = retry(func() error {
-		return call("GET", widgetPath(a.key)+"/conversations/current?visitor="+dom.Encode(visitor), nil, &gc)
-	}, nil)
-	switch e, _ := model.AsError(err); {
-	case err == nil:
-		conv = &gc
+	if conv != nil {
 		// Without history the socket's resume (after=0) brings it all.
-		_ = retry(func() error { return call("GET", conversationPath(gc.Token)+"/messages?after=0", nil, &history) }, nil)
-	case e != nil && e.Status == statusNotFound:
-	default:
-		dom.Window.Get("console").Call("warn", "frontdesk widget: restoring the conversation:", err.Error())
+		_ = retry(func() error { return call("GET", conversationPath(conv.Token)+"/messages?after=0", nil, &history) }, nil)
 	}
 
 	a.do(func() {
 		a.visitor = visitor
-		a.configure(cfg)
+		a.configure(s)
 		if conv != nil {
 			a.setConversation(conv)
 			a.addMessages(history, false)
@@ -74,10 +67,86 @@ func (a *app) boot() {
 	})
 }
 
-// configure applies the widget's settings.
-func (a *app) configure(cfg model.WidgetConfig) {
+// setup is what a chat page loads before it shows anything.
+type setup struct {
+	cfg   model.WidgetConfig
+	card  *model.AgentCard         // mode link: the agent
+	conv  *model.GuestConversation // mode conversation: the conversation itself
+	label string
+}
+
+// loadSetup loads the settings of the page's mode: the widget's, the
+// personal link's agent, or the conversation the page is for.
+func (a *app) loadSetup() (setup, error) {
+	onRetry := func(error) { a.do(func() { a.ui.setStatus(text.cannotLoad) }) }
+	switch a.mode {
+	case modeLink:
+		var card model.AgentCard
+		if err := retry(func() error { return call("GET", linkPath(a.link), nil, &card) }, onRetry); err != nil {
+			return setup{}, err
+		}
+		// The personal link asks who is writing, and where replies go when
+		// the agent is away.
+		cfg := model.WidgetConfig{Name: card.Name, PreChatName: true, PreChatEmail: true, Online: card.Online, BookingSlug: card.Slug}
+		return setup{cfg: cfg, card: &card, label: joinNonEmpty(" · ", card.Title, card.Organization)}, nil
+	case modeConversation:
+		var gc model.GuestConversation
+		if err := retry(func() error { return call("GET", conversationPath(a.token), nil, &gc) }, onRetry); err != nil {
+			return setup{}, err
+		}
+		name := gc.AgentName
+		if name == "" {
+			name = gc.WidgetTitle
+		}
+		label := gc.WidgetTitle
+		if name == "" {
+			name, label = text.conversation, ""
+		} else if label == "" {
+			label = text.conversation
+		}
+		return setup{cfg: model.WidgetConfig{Name: name, Online: gc.Online}, conv: &gc, label: label}, nil
+	default:
+		var cfg model.WidgetConfig
+		if err := retry(func() error { return call("GET", widgetPath(a.key), nil, &cfg) }, onRetry); err != nil {
+			return setup{}, err
+		}
+		return setup{cfg: cfg, label: cfg.Name}, nil
+	}
+}
+
+// restore finds the visitor's conversation again: the widget asks the
+// server for this visitor's; a personal link remembers the token of the
+// chat it started.
+func (a *app) restore(visitor string) *model.GuestConversation {
+	path := widgetPath(a.key) + "/conversations/current?visitor=" + dom.Encode(visitor)
+	if a.mode == modeLink {
+		token := dom.LocalGet(storeLink + a.link)
+		if token == "" {
+			return nil
+		}
+		path = conversationPath(token)
+	}
+	var gc model.GuestConversation
+	err := retry(func() error { return call("GET", path, nil, &gc) }, nil)
+	switch e, _ := model.AsError(err); {
+	case err == nil:
+		return &gc
+	case e != nil && e.Status == statusNotFound:
+		if a.mode == modeLink {
+			dom.LocalSet(storeLink+a.link, "")
+		}
+	default:
+		dom.Window.Get("console").Call("warn", "frontdesk chat: restoring the conversation:", err.Error())
+	}
+	return nil
+}
+
+// configure applies the page's settings.
+func (a *app) configure(s setup) {
+	cfg := s.cfg
 	a.cfg = cfg
 	a.online = cfg.Online
+	a.label = s.label
 	dom.SetText(a.ui.title, cfg.Name)
 	if g := strings.TrimSpace(cfg.Greeting); g != "" {
 		dom.SetText(a.ui.greeting, g)
@@ -85,6 +154,29 @@ func (a *app) configure(cfg model.WidgetConfig) {
 	}
 	dom.Show(a.ui.prechatNameField, cfg.PreChatName)
 	dom.Show(a.ui.prechatEmailField, cfg.PreChatEmail)
+	if s.card != nil {
+		a.agentName = s.card.Name
+		a.ui.setAgent(s.card.Name, s.card.PhotoURL, a.label)
+	}
+	// "Book a meeting" leads to the booking page: inside the website's
+	// frame (key=), it keeps the widget's frame-ancestors and leads back.
+	switch {
+	case cfg.BookingSlug == "" || a.mode == modeConversation:
+	case a.mode == modeLink:
+		a.ui.offerBooking("/l/" + dom.Encode(cfg.BookingSlug) + "/book")
+	default:
+		a.ui.offerBooking("/l/" + dom.Encode(cfg.BookingSlug) + "/book?key=" + dom.Encode(a.key))
+	}
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
 }
 
 func (a *app) setConversation(c *model.GuestConversation) {
@@ -95,7 +187,7 @@ func (a *app) setConversation(c *model.GuestConversation) {
 	a.online = c.Online
 	if c.AgentName != "" {
 		a.agentName = c.AgentName
-		a.ui.setAgent(c.AgentName, c.AgentPhoto, a.cfg.Name)
+		a.ui.setAgent(c.AgentName, c.AgentPhoto, a.label)
 	}
 	if n, err := strconv.ParseInt(dom.LocalGet(storeRead+c.Token), 10, 64); err == nil {
 		a.thread.SetReadSeq(n)
@@ -162,15 +254,22 @@ func (a *app) withConversation(f func()) {
 		VisitorToken: a.visitor, Name: a.name, Email: a.email,
 		Language: dom.Window.Get("navigator").Get("language").String(),
 	}
+	path := widgetPath(a.key) + "/conversations"
+	if a.mode == modeLink {
+		path = linkPath(a.link) + "/conversations"
+	}
 	go func() {
 		var gc model.GuestConversation
-		err := retry(func() error { return call("POST", widgetPath(a.key)+"/conversations", start, &gc) },
+		err := retry(func() error { return call("POST", path, start, &gc) },
 			func(error) { a.do(func() { a.ui.setStatus(text.cannotLoad) }) })
 		a.do(func() {
 			a.creating = false
 			if err != nil {
 				a.startFailed(err)
 				return
+			}
+			if a.mode == modeLink {
+				dom.LocalSet(storeLink+a.link, gc.Token)
 			}
 			a.setConversation(&gc)
 			a.render()

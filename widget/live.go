@@ -177,7 +177,7 @@ func (a *app) addMessages(msgs []model.Message, live bool) {
 				if a.conv != nil && a.conv.AgentName == m.AuthorName {
 					photo = a.conv.AgentPhoto
 				}
-				u.setAgent(m.AuthorName, photo, a.cfg.Name)
+				u.setAgent(m.AuthorName, photo, a.label)
 			}
 			a.stopTyping()
 		}
@@ -262,7 +262,7 @@ func (a *app) refreshConversation() {
 			}
 			if gc.AgentName != "" {
 				a.agentName = gc.AgentName
-				a.ui.setAgent(gc.AgentName, gc.AgentPhoto, a.cfg.Name)
+				a.ui.setAgent(gc.AgentName, gc.AgentPhoto, a.label)
 			}
 			a.render()
 		})

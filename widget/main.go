@@ -1,15 +1,20 @@
 //go:build js && wasm
 
-// Command widget is the website chat widget a visitor talks through. It runs
-// in an iframe from the Frontdesk origin, on the page backend/visitor serves
-// at /widget/frame, and is built for the browser:
+// Command widget runs every visitor page that needs more than HTML: the
+// website chat widget, the same chat on an agent's personal link and on a
+// meeting's conversation link, and the booking and manage-meeting pages.
+// backend/visitor serves the pages and this one binary for all of them, so
+// a visitor who chats and then books (or books from the widget) downloads
+// it once. It is built for the browser:
 //
 //	GOOS=js GOARCH=wasm go build -trimpath -ldflags=-s -o build/web/widget.wasm ./widget
 //
-// The page already holds every element the widget uses; this program fills
-// them in, talks to the public API and the guest websocket, and tells the
-// loader on the host page (backend/visitor's widget.js) about unread
-// messages through postMessage.
+// Each page says what it is in #app's data-mode; its HTML already holds
+// every element used. The chat (mode widget, link or conversation) fills
+// them in, talks to the public API and the guest websocket and, in the
+// website's iframe, tells the loader on the host page (backend/visitor's
+// widget.js) about unread messages through postMessage. The booking pages
+// (book.go) pick a slot and book, reschedule or cancel.
 //
 // Everything that changes the widget's state runs on one goroutine, the job
 // loop in main: browser callbacks and finished requests post closures to it,
@@ -17,6 +22,7 @@
 package main
 
 import (
+	"syscall/js"
 	"time"
 
 	"github.com/frontdesk/frontdesk/model"
@@ -24,12 +30,41 @@ import (
 	"github.com/frontdesk/frontdesk/widget/dom"
 )
 
+// The pages' modes (#app's data-mode).
+const (
+	modeWidget       = "widget"       // the website widget, by the widget's key
+	modeLink         = "link"         // a chat from an agent's personal link
+	modeConversation = "conversation" // one conversation by its access token
+	modeBook         = "book"         // the booking page
+	modeManage       = "manage"       // the guest's page of a booked meeting
+)
+
 func main() {
-	a := newApp()
-	go a.boot()
-	for job := range a.jobs {
+	var jobs chan func()
+	switch dataset(dom.ByID("app"), "mode") {
+	case modeBook, modeManage:
+		jobs = startBooking()
+	default:
+		jobs = startChat()
+	}
+	for job := range jobs {
 		job()
 	}
+}
+
+func startChat() chan func() {
+	a := newApp()
+	go a.boot()
+	return a.jobs
+}
+
+// dataset reads a data- attribute of el ("" when missing).
+func dataset(el js.Value, name string) string {
+	v := el.Get("dataset").Get(name)
+	if v.Type() != js.TypeString {
+		return ""
+	}
+	return v.String()
 }
 
 // app is the widget's state; only the job loop touches it.
@@ -37,10 +72,14 @@ type app struct {
 	jobs chan func()
 	ui   ui
 
-	key     string
+	mode    string
+	key     string // the widget's key (mode widget)
+	link    string // the personal link's slug (mode link)
+	token   string // the conversation's access token (mode conversation)
 	visitor string // visitor token, kept in localStorage
 	cfg     model.WidgetConfig
 	online  bool
+	label   string // shown under the agent's name
 
 	conv     *model.GuestConversation
 	thread   chat.Thread
@@ -69,7 +108,8 @@ type app struct {
 func newApp() *app {
 	a := &app{jobs: make(chan func(), 256), inflight: map[string]bool{}}
 	a.ui = findUI()
-	a.key = a.ui.app.Get("dataset").Get("key").String()
+	a.mode = dataset(a.ui.app, "mode")
+	a.key, a.link, a.token = dataset(a.ui.app, "key"), dataset(a.ui.app, "link"), dataset(a.ui.app, "token")
 	a.host.init(a)
 	a.ui.bind(a)
 	return a

@@ -15,8 +15,8 @@ import (
 // ui holds the frame page's elements (backend/visitor renders them; the ids
 // are also what the browser tests use).
 type ui struct {
-	app, avatar, title, subtitle, expand, close, status js.Value
-	scroll, greeting, messages, typing, announcer       js.Value
+	app, avatar, title, subtitle, book, expand, close, status js.Value
+	scroll, greeting, messages, typing, announcer             js.Value
 
 	prechat, prechatIntro, prechatNameField, prechatName, prechatNameError js.Value
 	prechatEmailField, prechatEmail, prechatEmailError, prechatError       js.Value
@@ -30,7 +30,7 @@ type ui struct {
 func findUI() ui {
 	id := dom.ByID
 	return ui{
-		app: id("app"), avatar: id("avatar"), title: id("title"), subtitle: id("subtitle"),
+		app: id("app"), avatar: id("avatar"), title: id("title"), subtitle: id("subtitle"), book: id("book-meeting"),
 		expand: id("expand"), close: id("close"), status: id("status"),
 		scroll: id("scroll"), greeting: id("greeting"), messages: id("messages"), typing: id("typing"),
 		announcer: id("announcer"),
@@ -93,6 +93,12 @@ func (u *ui) bind(a *app) {
 }
 
 func (u *ui) setStatus(s string) { dom.SetText(u.status, s) }
+
+// offerBooking shows "Book a meeting", leading to href.
+func (u *ui) offerBooking(href string) {
+	u.book.Set("href", href)
+	dom.Show(u.book, true)
+}
 
 func (u *ui) showHostControls(resizable bool) {
 	dom.Show(u.close, true)

@@ -161,7 +161,7 @@ func TestTokenPages(t *testing.T) {
 	tests := []struct {
 		path, want, bad, notFound string
 	}{
-		{"/m/" + token, `data-mode="manage" data-slug="" data-agent-name="" data-agent-tz="" data-durations="" data-token="` + token + `"`,
+		{"/m/" + token, `data-mode="manage" data-slug="" data-agent-tz="" data-durations="" data-token="` + token + `"`,
 			"/m/short", "This meeting link is not valid."},
 		{"/chat/" + token, `data-mode="conversation" data-key="" data-link="" data-token="` + token + `"`,
 			"/chat/not%20a%20token%21%21%21%21%21%21%21%21%21%21%21", "This conversation link is not valid."},

@@ -80,8 +80,10 @@ type Handler struct {
 	demo      []byte
 }
 
-// WasmFile is the widget's build output in BuildDir; `make build` writes
-// it with its .br and .gz copies.
+// WasmFile is the build output of ./widget in BuildDir, the one
+// WebAssembly of every visitor page that runs one (the widget, the chats
+// by link, the booking and manage pages); `make build` writes it with its
+// .br and .gz copies.
 const WasmFile = "widget.wasm"
 
 // execFile is the Go runtime's JavaScript half, embedded from the toolchain

@@ -195,7 +195,8 @@ func (m *Main) Open(ctx context.Context) error {
 		LoginPerIP: m.Config.LoginPerIP, LoginPerAccount: m.Config.LoginPerAccount, LoginEvery: m.Config.LoginEvery,
 		PublicBurst: m.Config.PublicBurst, PublicEvery: m.Config.PublicEvery,
 	}, db, m.Log)
-	m.api.SetBooking(&booking.Service{DB: db, BaseURL: m.Config.BaseURL, Notifier: notifier, Busy: calendars})
+	bookings := &booking.Service{DB: db, BaseURL: m.Config.BaseURL, Notifier: notifier, Busy: calendars}
+	m.api.SetBooking(bookings)
 	m.api.SetCalendars(calendars)
 	m.api.SetCRM(crms)
 	m.api.SetPush(pusher)
@@ -218,7 +219,7 @@ func (m *Main) Open(ctx context.Context) error {
 		demoKey = demo.Widget.PublicKey
 	}
 	visitors, err := visitor.New(visitor.Options{BaseURL: m.Config.BaseURL, BuildDir: m.Config.WebDir,
-		Widgets: db, DemoWidgetKey: demoKey, Limit: m.api.Public, Log: m.Log})
+		Widgets: db, Links: bookings, DemoWidgetKey: demoKey, Limit: m.api.Public, Log: m.Log})
 	if err != nil {
 		return err
 	}

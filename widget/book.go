@@ -1,0 +1,443 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/frontdesk/frontdesk/model"
+	"github.com/frontdesk/frontdesk/widget/calendar"
+	"github.com/frontdesk/frontdesk/widget/dom"
+)
+
+// The booking page (mode book) and the guest's manage-meeting page (mode
+// manage) share one flow: pick a duration and time zone, a day of the
+// month, then a free slot; then book it with the guest's details, or move
+// the meeting there. Like the chat, everything that changes state runs on
+// the job loop.
+
+// booking is the state of a booking or manage page.
+type booking struct {
+	jobs   chan func()
+	ui     bookUI
+	mode   string
+	locale string
+	first  time.Weekday // of the week, where the visitor lives
+
+	slug     string // the agent's personal link
+	duration int    // minutes
+	zone     string
+	fmt      *formats // in zone
+
+	today string // in zone
+	month calendar.Month
+	byDay map[string][]string // the month's free slots; nil until loaded
+	gen   int                 // the slots request whose answer counts
+	seek  int                 // empty months to skip forward on the first load
+	day   string              // the chosen day
+	start string              // the chosen slot
+	busy  bool                // a booking, change or cancellation is in flight
+	// refocus puts focus back on the grid after it is redrawn, when the
+	// visitor was moving through it with the keyboard.
+	refocus bool
+
+	token   string // mode manage: the manage token
+	meeting model.GuestMeeting
+}
+
+// monthsAhead bounds the date picker; the agent's booking horizon is
+// usually much shorter, and the API enforces it.
+const monthsAhead = 12
+
+func startBooking() chan func() {
+	b := &booking{jobs: make(chan func(), 256), ui: findBookUI(), locale: pageLocale(), first: weekStart()}
+	b.mode = dataset(b.ui.app, "mode")
+	b.ui.bind(b)
+	if b.mode == modeManage {
+		go b.bootManage()
+	} else {
+		b.do(b.bootBook)
+	}
+	return b.jobs
+}
+
+// do runs f on the job loop.
+func (b *booking) do(f func()) { b.jobs <- f }
+
+// bootBook starts the booking page from what the server rendered into it.
+func (b *booking) bootBook() {
+	app := b.ui.app
+	b.slug = dataset(app, "slug")
+	var offered []int
+	for s := range strings.SplitSeq(dataset(app, "durations"), ",") {
+		if n, err := strconv.Atoi(s); err == nil && n > 0 {
+			offered = append(offered, n)
+		}
+	}
+	duration := 0
+	if len(offered) > 0 {
+		duration = offered[0]
+	}
+	detected, agentZone := detectedZone(), dataset(app, "agentTz")
+	zone := detected
+	if !validZone(zone) {
+		zone = agentZone
+	}
+	b.pick(calendar.Durations(offered, 0), duration, zone, calendar.Zones(detected, agentZone))
+	dom.SetText(b.ui.status, "")
+	dom.Show(b.ui.picker, true)
+}
+
+// pick sets the picker up and loads the first month.
+func (b *booking) pick(durations []int, duration int, zone string, zones []string) {
+	if !validZone(zone) {
+		zone = "UTC"
+	}
+	b.duration = duration
+	b.ui.fillDurations(durations, duration)
+	b.ui.fillZones(b.locale, zones, zone)
+	b.ui.fillWeekdays(newFormats(b.locale, zone), b.first)
+	b.setZone(zone)
+	b.month, _ = calendar.MonthOf(b.today)
+	b.seek = 2
+	b.loadSlots()
+}
+
+// setZone switches the zone days and times are shown in.
+func (b *booking) setZone(zone string) {
+	b.zone = zone
+	b.fmt = newFormats(b.locale, zone)
+	b.today = todayIn(zone)
+	if now, err := calendar.MonthOf(b.today); err == nil && b.month.Before(now) {
+		b.month = now
+	}
+}
+
+func (b *booking) thisMonth() calendar.Month {
+	m, _ := calendar.MonthOf(b.today)
+	return m
+}
+
+// changeDuration and changeZone follow the visitor's choice; the slots
+// change with either, so the chosen day and slot are dropped.
+func (b *booking) changeDuration(v string) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n == b.duration {
+		return
+	}
+	b.duration = n
+	b.day, b.start = "", ""
+	b.loadSlots()
+}
+
+func (b *booking) changeZone(zone string) {
+	if zone == b.zone || !validZone(zone) {
+		return
+	}
+	b.setZone(zone)
+	b.day, b.start = "", ""
+	b.loadSlots()
+}
+
+// showMonth moves the picker n months on or back, within its bounds, and
+// reports whether it moved.
+func (b *booking) showMonth(n int) bool {
+	m := b.month.Add(n)
+	if m.Before(b.thisMonth()) || b.thisMonth().Add(monthsAhead).Before(m) {
+		return false
+	}
+	b.month, b.seek = m, 0
+	b.loadSlots()
+	return true
+}
+
+// loadSlots asks for the free slots of the month shown. Answers to earlier
+// requests (another month, zone or duration) are dropped.
+func (b *booking) loadSlots() {
+	b.gen++
+	gen := b.gen
+	b.byDay = nil
+	b.renderMonth()
+	b.renderSlots()
+	from, to, ok := b.month.Range(b.today)
+	if !ok {
+		b.byDay = map[string][]string{}
+		b.renderMonth()
+		b.renderSlots()
+		return
+	}
+	path := linkPath(b.slug) + "/slots?from=" + from + "&to=" + to +
+		"&duration=" + strconv.Itoa(b.duration) + "&tz=" + dom.Encode(b.zone)
+	go func() {
+		var list model.SlotList
+		err := retry(func() error { return call("GET", path, nil, &list) }, nil)
+		b.do(func() { b.slotsLoaded(gen, list, err) })
+	}()
+}
+
+func (b *booking) slotsLoaded(gen int, list model.SlotList, err error) {
+	if gen != b.gen {
+		return
+	}
+	if err != nil {
+		b.byDay = map[string][]string{}
+		b.renderMonth()
+		b.renderSlots()
+		switch e, _ := model.AsError(err); {
+		case e != nil && e.Status == statusNotFound:
+			b.showError(text.linkGone)
+		case e != nil && e.Fields["tz"] != "":
+			b.showError(text.zoneUnsupported)
+		default:
+			b.showError(errorText(err))
+		}
+		return
+	}
+	b.byDay = calendar.ByDay(list.Slots)
+	// On arrival, late in a month, the first free day may be next month's.
+	if len(b.byDay) == 0 && b.seek > 0 && b.month.Before(b.thisMonth().Add(monthsAhead)) {
+		b.seek--
+		b.month = b.month.Add(1)
+		b.loadSlots()
+		return
+	}
+	b.seek = 0
+	if len(b.byDay[b.day]) == 0 {
+		b.day = ""
+	}
+	b.renderMonth()
+	b.renderSlots()
+}
+
+// free reports whether date has a slot.
+func (b *booking) free(date string) bool { return len(b.byDay[date]) > 0 }
+
+// selectDay shows a day's slots.
+func (b *booking) selectDay(date string) {
+	if !b.free(date) {
+		return
+	}
+	b.day = date
+	b.ui.markDay(date)
+	b.renderSlots()
+}
+
+// moveFocus moves through the month's free days with the keyboard, as in a
+// date picker: arrows by day and week, Home and End to the first and last
+// free day, Page Up and Down by month.
+func (b *booking) moveFocus(from, key string) {
+	steps := map[string]int{"ArrowLeft": -1, "ArrowRight": 1, "ArrowUp": -7, "ArrowDown": 7}
+	switch key {
+	case "PageUp", "PageDown":
+		n := 1
+		if key == "PageUp" {
+			n = -1
+		}
+		b.refocus = b.showMonth(n)
+		return
+	case "Home", "End":
+		days := b.freeDays()
+		if len(days) == 0 {
+			return
+		}
+		to := days[0]
+		if key == "End" {
+			to = days[len(days)-1]
+		}
+		b.ui.focusDay(to)
+		return
+	}
+	step, ok := steps[key]
+	if !ok {
+		return
+	}
+	for d := calendar.AddDays(from, step); b.month.Contains(d); d = calendar.AddDays(d, step) {
+		if b.free(d) {
+			b.ui.focusDay(d)
+			return
+		}
+	}
+}
+
+// freeDays lists the month's days that have slots, in order.
+func (b *booking) freeDays() []string {
+	var out []string
+	for _, week := range b.month.Weeks(b.first) {
+		for _, d := range week {
+			if d != "" && b.free(d) {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
+}
+
+// tabDay is the one day of the grid in the tab order: the chosen day, else
+// the first free one.
+func (b *booking) tabDay() string {
+	if b.month.Contains(b.day) && b.free(b.day) {
+		return b.day
+	}
+	if days := b.freeDays(); len(days) > 0 {
+		return days[0]
+	}
+	return ""
+}
+
+// selectSlot moves on to the details (or, rescheduling, the confirmation)
+// for the chosen start.
+func (b *booking) selectSlot(start string) {
+	b.start = start
+	b.clearError()
+	u := &b.ui
+	dom.SetText(u.when, b.fmt.when(start, b.duration))
+	dom.Show(u.picker, false)
+	dom.Show(u.form, true)
+	if b.mode == modeBook {
+		u.name.Call("focus")
+	} else {
+		u.submit.Call("focus")
+	}
+}
+
+// backToSlots returns from the details to the picker.
+func (b *booking) backToSlots() {
+	u := &b.ui
+	dom.Show(u.form, false)
+	dom.Show(u.picker, true)
+	if el := u.slots.Call("querySelector", `[data-start="`+b.start+`"]`); !el.IsNull() {
+		el.Call("focus")
+	} else {
+		u.pickerTitle.Call("focus")
+	}
+}
+
+// slotGone sends the visitor back to choose again, with the slots
+// reloaded: the chosen one was taken meanwhile or is no longer allowed.
+func (b *booking) slotGone(msg string) {
+	b.start = ""
+	dom.Show(b.ui.form, false)
+	dom.Show(b.ui.picker, true)
+	b.loadSlots()
+	b.showError(msg)
+	b.ui.bookError.Call("focus")
+}
+
+// submit books the chosen slot, or moves the meeting to it.
+func (b *booking) submit() {
+	if b.busy || b.start == "" {
+		return
+	}
+	if b.mode == modeManage {
+		b.reschedule()
+		return
+	}
+	u := &b.ui
+	req := model.BookingRequest{
+		Start: b.start, Duration: b.duration, TimeZone: b.zone,
+		Name: trimmed(u.name), Email: trimmed(u.email), Phone: trimmed(u.phone), Notes: trimmed(u.notes),
+		Language: dom.Window.Get("navigator").Get("language").String(),
+	}
+	problems := map[string]string{}
+	if req.Name == "" {
+		problems["name"] = text.nameRequired
+	}
+	if msg := checkEmail(req.Email, true); msg != "" {
+		problems["email"] = msg
+	}
+	b.clearError()
+	if u.showFieldErrors(problems) {
+		return
+	}
+	b.setBusy(true)
+	go func() {
+		var out model.Booking
+		// Not retried: a booking that got no answer may have been made.
+		err := call("POST", linkPath(b.slug)+"/meetings", req, &out)
+		b.do(func() {
+			b.setBusy(false)
+			if err != nil {
+				b.refused(err)
+				return
+			}
+			b.confirm(out, req.Email)
+		})
+	}()
+}
+
+// refused shows why the server did not book or move the meeting, where the
+// visitor can act on it.
+func (b *booking) refused(err error) {
+	e, _ := model.AsError(err)
+	switch {
+	case e == nil:
+		b.showError(errorText(err))
+	case e.Code == model.CodeSlotTaken:
+		b.slotGone(text.slotTaken)
+	case e.Fields["start"] != "" || e.Fields["duration"] != "":
+		// Too soon, past the horizon, outside the hours: choose again.
+		b.slotGone(e.Message)
+	case e.Status == statusNotFound && b.mode == modeBook:
+		b.showError(text.linkGone)
+	case len(e.Fields) > 0 && b.mode == modeBook:
+		problems := map[string]string{}
+		for k, msg := range e.Fields {
+			problems[k] = fieldProblem(k, msg)
+		}
+		if !b.ui.showFieldErrors(problems) {
+			b.showError(e.Message)
+		}
+	default:
+		b.showError(errorText(err))
+	}
+}
+
+// confirm shows the booked meeting.
+func (b *booking) confirm(out model.Booking, email string) {
+	u := &b.ui
+	dom.Show(u.picker, false)
+	dom.Show(u.form, false)
+	dom.SetText(u.confirmWhen, b.fmt.when(out.Meeting.Start.Format(time.RFC3339), out.Meeting.Duration))
+	dom.SetText(u.confirmWith, fmt.Sprintf(text.meetingWith, out.AgentName))
+	dom.SetText(u.confirmEmail, fmt.Sprintf(text.confirmEmail, email))
+	u.conversationLink.Set("href", out.ConversationURL)
+	u.manageLink.Set("href", out.ManageURL)
+	dom.Show(u.confirmation, true)
+	u.confirmation.Call("focus")
+}
+
+func (b *booking) setBusy(busy bool) {
+	b.busy = busy
+	u := &b.ui
+	u.submit.Set("disabled", busy)
+	label := text.book
+	switch {
+	case b.mode == modeManage && busy:
+		label = text.moving
+	case b.mode == modeManage:
+		label = text.move
+	case busy:
+		label = text.booking
+	}
+	dom.SetText(u.submit, label)
+}
+
+func (b *booking) showError(msg string) {
+	dom.SetText(b.ui.bookError, msg)
+	dom.Show(b.ui.bookError, msg != "")
+}
+
+func (b *booking) clearError() { b.showError("") }
+
+// fieldProblem turns an API field message ("is required") into a sentence
+// under the field.
+func fieldProblem(field, msg string) string {
+	label := map[string]string{"name": text.fieldName, "email": text.fieldEmail, "phone": text.fieldPhone, "notes": text.fieldNotes}[field]
+	if label == "" {
+		return msg
+	}
+	return fmt.Sprintf(text.fieldProblem, label, msg)
+}
