@@ -84,7 +84,9 @@ func TestAgentSignsIn(t *testing.T) {
 	ctx := browsertest.New(t)
 	step(t, ctx,
 		chromedp.Navigate(m.URL()+"/"),
-		chromedp.WaitVisible(chromedp.ID("login-email")),
+		// The form works once the app runs (its button is enabled); typing
+		// into the server-rendered page before that would be lost.
+		chromedp.WaitEnabled(chromedp.ID("login-submit")),
 		chromedp.SendKeys(chromedp.ID("login-email"), "anna@demo.frontdesk.test"),
 		chromedp.SendKeys(chromedp.ID("login-password"), "wrong password"),
 		chromedp.Click(chromedp.ID("login-submit")),
@@ -96,7 +98,7 @@ func TestAgentSignsIn(t *testing.T) {
 	step(t, ctx,
 		// A fresh form, as a person retyping would have.
 		chromedp.Navigate(m.URL()+"/login"),
-		chromedp.WaitVisible(chromedp.ID("login-email")),
+		chromedp.WaitEnabled(chromedp.ID("login-submit")),
 		chromedp.SendKeys(chromedp.ID("login-email"), "anna@demo.frontdesk.test"),
 		chromedp.SendKeys(chromedp.ID("login-password"), seed.DemoPassword),
 		chromedp.Click(chromedp.ID("login-submit")),
