@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -144,5 +145,68 @@ func TestLastAdminCannotBeDemoted(t *testing.T) {
 	var e *model.Error
 	if !errors.As(err, &e) || e.Code != model.CodeLastAdmin {
 		t.Fatalf("got %v, want last_admin", err)
+	}
+}
+
+func TestRoutingStrategies(t *testing.T) {
+	db := pgtest.Open(t)
+	ctx := context.Background()
+	org, _ := db.CreateOrganization(ctx, "Acme")
+	var ids []int64
+	for _, s := range []string{"a", "b", "c"} {
+		a, err := db.CreateAgent(ctx, org.ID, newAgent(s+"@x.test", s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, a.ID)
+	}
+	online := func(id int64) {
+		if err := db.SetPresence(ctx, "i1", org.ID, id, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mkService := func(name string, s model.Strategy) *int64 {
+		svc, err := db.CreateService(ctx, org.ID, postgres.ServiceSpec{Name: &name, Strategy: &s, MemberIDs: &ids})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &svc.ID
+	}
+	route := func(svc *int64) int64 {
+		got, err := db.Route(ctx, org.ID, svc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got == nil {
+			return 0
+		}
+		return *got
+	}
+	rr := mkService("RR", model.StrategyRoundRobin)
+	if got := route(rr); got != 0 {
+		t.Fatalf("nobody online: routed to %d, want the queue", got)
+	}
+	online(ids[0])
+	online(ids[2]) // b stays offline
+	var order []int64
+	for range 4 {
+		order = append(order, route(rr))
+	}
+	if want := []int64{ids[0], ids[2], ids[0], ids[2]}; fmt.Sprint(order) != fmt.Sprint(want) {
+		t.Fatalf("round robin %v, want %v", order, want)
+	}
+	if got := route(mkService("Manual", model.StrategyManual)); got != 0 {
+		t.Fatalf("manual routed to %d", got)
+	}
+	lb := mkService("LB", model.StrategyLeastBusy)
+	// a holds two open conversations, c none: c is least busy.
+	for i := range 2 {
+		if _, _, err := db.StartConversation(ctx, postgres.NewConversation{OrganizationID: org.ID, Channel: model.ChannelWidget,
+			AssigneeID: &ids[0], AccessToken: fmt.Sprintf("token-%d-xxxxxxxxxxxxxxxxxxxx", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := route(lb); got != ids[2] {
+		t.Fatalf("least busy routed to %d, want %d", got, ids[2])
 	}
 }
