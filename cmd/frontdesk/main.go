@@ -82,6 +82,9 @@ type Main struct {
 	Getenv func(string) string
 	// JobOptions tune the job queue (tests make it fast).
 	JobOptions []jobs.Option
+	// HubSpotBaseURL points the HubSpot client elsewhere (tests' loopback
+	// HubSpot).
+	HubSpotBaseURL string
 
 	cluster  *pgcluster.Cluster
 	db       *postgres.DB
@@ -147,7 +150,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	calendars := &calsync.Sync{DB: db, Box: box, BaseURL: m.Config.BaseURL,
 		Client: calendar.New(calendar.Options{OwnEvent: calsync.OwnUID(m.Config.BaseURL), Logger: m.Log})}
-	crms := &crmsync.Sync{DB: db, Box: box, BaseURL: m.Config.BaseURL}
+	crms := &crmsync.Sync{DB: db, Box: box, BaseURL: m.Config.BaseURL, HubSpotBaseURL: m.HubSpotBaseURL}
 	notifier := &notify.Notifier{DB: db, BaseURL: m.Config.BaseURL, Log: m.Log, Calendar: calendars}
 	workers := river.NewWorkers()
 	if err := calendars.Register(workers); err != nil {
