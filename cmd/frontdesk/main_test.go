@@ -16,13 +16,14 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/frontdesk/frontdesk/backend/browsertest"
+	"github.com/frontdesk/frontdesk/backend/jobs"
 	"github.com/frontdesk/frontdesk/backend/pgtest"
 	"github.com/frontdesk/frontdesk/backend/seed"
 )
 
 // startServer runs the real server, wired as in production, on a fresh
 // database with the demo organization.
-func startServer(t testing.TB) *Main {
+func startServer(t testing.TB, tweaks ...func(*Main)) *Main {
 	t.Helper()
 	webDir, err := filepath.Abs("../../build/web")
 	if err != nil {
@@ -50,7 +51,10 @@ func startServer(t testing.TB) *Main {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	m := &Main{Config: cfg, Stdout: &syncWriter{w: &out}}
+	m := &Main{Config: cfg, Stdout: &syncWriter{w: &out}, JobOptions: []jobs.Option{jobs.ForTesting()}}
+	for _, tweak := range tweaks {
+		tweak(m)
+	}
 	if err := m.Open(context.Background()); err != nil {
 		m.Close()
 		t.Fatal(err)
