@@ -20,36 +20,34 @@ func pathID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-func (s *Server) listAgents(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listAgents(w http.ResponseWriter, r *http.Request) error {
 	orgID := sessionFrom(r.Context()).Agent.OrganizationID
 	agents, err := s.db.Agents(r.Context(), orgID)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	online, err := s.db.OnlineAgents(r.Context(), orgID)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	for i := range agents {
 		agents[i].Online = online[agents[i].ID]
 	}
 	writeJSON(w, http.StatusOK, agents)
+	return nil
 }
 
-func (s *Server) getAgent(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getAgent(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	agent, err := s.db.Agent(r.Context(), sessionFrom(r.Context()).Agent.OrganizationID, id)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, agent)
+	return nil
 }
 
 // validateAgent checks an agent input; creating requires every mandatory
@@ -98,20 +96,17 @@ func validateAgent(in model.AgentInput, creating bool) error {
 	return f.Err()
 }
 
-func (s *Server) createAgent(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createAgent(w http.ResponseWriter, r *http.Request) error {
 	var in model.AgentInput
 	if err := decode(w, r, &in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	if err := validateAgent(in, true); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	hash, err := password.Hash(*in.Password)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	na := postgres.NewAgent{
 		Email: strings.ToLower(*in.Email), Name: strings.TrimSpace(*in.Name), Slug: *in.Slug, TimeZone: *in.TimeZone,
@@ -131,26 +126,23 @@ func (s *Server) createAgent(w http.ResponseWriter, r *http.Request) {
 	}
 	agent, err := s.db.CreateAgent(r.Context(), sessionFrom(r.Context()).Agent.OrganizationID, na)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, agent)
+	return nil
 }
 
-func (s *Server) updateAgent(w http.ResponseWriter, r *http.Request) {
+func (s *Server) updateAgent(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	var in model.AgentInput
 	if err := decode(w, r, &in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	if err := validateAgent(in, false); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	p := postgres.AgentPatch{
 		Email: in.Email, Name: in.Name, Title: in.Title, PhotoURL: in.PhotoURL, Slug: in.Slug,
@@ -159,29 +151,27 @@ func (s *Server) updateAgent(w http.ResponseWriter, r *http.Request) {
 	if in.Password != nil {
 		hash, err := password.Hash(*in.Password)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return err
 		}
 		p.PasswordHash = &hash
 	}
-	s.writeAgentUpdate(w, r, id, p)
+	return s.writeAgentUpdate(w, r, id, p)
 }
 
-func (s *Server) deactivateAgent(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deactivateAgent(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	off := false
-	s.writeAgentUpdate(w, r, id, postgres.AgentPatch{Active: &off})
+	return s.writeAgentUpdate(w, r, id, postgres.AgentPatch{Active: &off})
 }
 
-func (s *Server) writeAgentUpdate(w http.ResponseWriter, r *http.Request, id int64, p postgres.AgentPatch) {
+func (s *Server) writeAgentUpdate(w http.ResponseWriter, r *http.Request, id int64, p postgres.AgentPatch) error {
 	agent, err := s.db.UpdateAgent(r.Context(), sessionFrom(r.Context()).Agent.OrganizationID, id, p)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, agent)
+	return nil
 }

@@ -37,11 +37,10 @@ func randomToken(n int) string {
 // and a wrong password take the same time.
 var dummyHash, _ = password.Hash("not a real password")
 
-func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	var in model.LoginRequest
 	if err := decode(w, r, &in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	var f model.Fields
 	if strings.TrimSpace(in.Email) == "" {
@@ -54,51 +53,45 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		f.Add("password", "is too long")
 	}
 	if err := f.Err(); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	if ok, wait := s.loginIP.Allow(s.clientIP(r)); !ok {
 		s.rateLimited(w, r, wait)
-		return
+		return nil
 	}
 	if ok, wait := s.loginAccount.Allow(strings.ToLower(in.Email)); !ok {
 		s.rateLimited(w, r, wait)
-		return
+		return nil
 	}
 
 	invalid := &model.Error{Status: http.StatusUnauthorized, Code: model.CodeInvalidCredential, Message: "The email or password is not correct."}
 	agent, hash, err := s.db.Credentials(r.Context(), in.Email)
 	if postgres.IsNotFound(err) {
 		password.Verify(dummyHash, in.Password) //nolint:errcheck // timing only
-		s.writeError(w, r, invalid)
-		return
+		return invalid
 	}
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	ok, err := password.Verify(hash, in.Password)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	if !ok {
-		s.writeError(w, r, invalid)
-		return
+		return invalid
 	}
 	if !agent.Active {
-		s.writeError(w, r, &model.Error{Status: http.StatusForbidden, Code: model.CodeAccountDisabled, Message: "This account has been deactivated. Ask an admin to reactivate it."})
-		return
+		return &model.Error{Status: http.StatusForbidden, Code: model.CodeAccountDisabled, Message: "This account has been deactivated. Ask an admin to reactivate it."}
 	}
 
 	token := randomToken(32)
 	sess, err := s.db.CreateSession(r.Context(), agent, token, randomToken(32), s.cfg.SessionTTL)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	http.SetCookie(w, s.sessionCookie(r, token, int(s.cfg.SessionTTL.Seconds())))
 	writeJSON(w, http.StatusOK, sess)
+	return nil
 }
 
 func (s *Server) sessionCookie(r *http.Request, value string, maxAge int) *http.Cookie {
@@ -109,23 +102,24 @@ func (s *Server) sessionCookie(r *http.Request, value string, maxAge int) *http.
 	}
 }
 
-func (s *Server) session(w http.ResponseWriter, r *http.Request) {
+func (s *Server) session(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, sessionFrom(r.Context()))
+	return nil
 }
 
-func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	c, _ := r.Cookie(SessionCookie)
 	if err := s.db.DeleteSession(r.Context(), c.Value); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	http.SetCookie(w, s.sessionCookie(r, "", -1))
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // agentOnly resolves the session cookie and, for state-changing methods,
 // checks the CSRF token and the request's origin.
-func (s *Server) agentOnly(h http.HandlerFunc) http.Handler {
+func (s *Server) agentOnly(h handlerFunc) http.Handler {
 	return crossOrigin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sess, err := s.Authenticate(r)
 		if err != nil {
@@ -142,7 +136,7 @@ func (s *Server) agentOnly(h http.HandlerFunc) http.Handler {
 				return
 			}
 		}
-		h(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess)))
+		s.handle(h)(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess)))
 	}))
 }
 
@@ -157,13 +151,12 @@ func (s *Server) Authenticate(r *http.Request) (model.Session, error) {
 }
 
 // adminOnly is agentOnly for admins.
-func (s *Server) adminOnly(h http.HandlerFunc) http.Handler {
-	return s.agentOnly(func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminOnly(h handlerFunc) http.Handler {
+	return s.agentOnly(func(w http.ResponseWriter, r *http.Request) error {
 		if sessionFrom(r.Context()).Agent.Role != model.RoleAdmin {
-			s.writeError(w, r, &model.Error{Status: http.StatusForbidden, Code: model.CodeForbidden, Message: "Only admins can do this."})
-			return
+			return &model.Error{Status: http.StatusForbidden, Code: model.CodeForbidden, Message: "Only admins can do this."}
 		}
-		h(w, r)
+		return h(w, r)
 	})
 }
 

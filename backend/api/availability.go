@@ -8,25 +8,24 @@ import (
 	"github.com/frontdesk/frontdesk/model"
 )
 
-func (s *Server) getAvailability(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getAvailability(w http.ResponseWriter, r *http.Request) error {
 	a := sessionFrom(r.Context()).Agent
 	av, err := s.db.Availability(r.Context(), a.OrganizationID, a.ID)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, av)
+	return nil
 }
 
 // putAvailability replaces the signed-in agent's availability. The time
 // zone is the agent's own (changed on the agent), so it is not taken from
 // the body.
-func (s *Server) putAvailability(w http.ResponseWriter, r *http.Request) {
+func (s *Server) putAvailability(w http.ResponseWriter, r *http.Request) error {
 	a := sessionFrom(r.Context()).Agent
 	var in model.Availability
 	if err := decode(w, r, &in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	in.TimeZone = a.TimeZone
 	var f model.Fields
@@ -46,40 +45,35 @@ func (s *Server) putAvailability(w http.ResponseWriter, r *http.Request) {
 		f.Add("min_notice_minutes", "minutes cannot be negative")
 	}
 	if err := f.Err(); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	if _, err := booking.Compile(in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	if in.Overrides == nil {
 		in.Overrides = []model.AvailabilityOverride{}
 	}
 	if err := s.db.SetAvailability(r.Context(), a.OrganizationID, a.ID, in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, in)
+	return nil
 }
 
 // previewSlots shows the agent their own free slots, as guests see them,
 // for the next days in their zone.
-func (s *Server) previewSlots(w http.ResponseWriter, r *http.Request) {
+func (s *Server) previewSlots(w http.ResponseWriter, r *http.Request) error {
 	a := sessionFrom(r.Context()).Agent
 	if a.License != model.LicenseStandard {
-		s.writeError(w, r, &model.Error{Status: http.StatusUnprocessableEntity, Code: model.CodeForbidden, Message: "Only agents with a Standard license have a booking page."})
-		return
+		return &model.Error{Status: http.StatusUnprocessableEntity, Code: model.CodeForbidden, Message: "Only agents with a Standard license have a booking page."}
 	}
 	days, err := queryInt(r, "days", 7, 62)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	duration, err := queryInt(r, "duration", 30, 24*60)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	loc, _ := time.LoadLocation(a.TimeZone)
 	today := time.Now().In(loc)
@@ -88,8 +82,8 @@ func (s *Server) previewSlots(w http.ResponseWriter, r *http.Request) {
 		Duration: int(duration), TimeZone: a.TimeZone,
 	})
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, slots)
+	return nil
 }

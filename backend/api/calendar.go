@@ -41,30 +41,27 @@ func (s *Server) feedURL(r *http.Request, rotate bool) (string, error) {
 	return strings.TrimRight(s.cfg.BaseURL.String(), "/") + "/feeds/" + token + ".ics", nil
 }
 
-func (s *Server) getCalendar(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getCalendar(w http.ResponseWriter, r *http.Request) error {
 	a := sessionFrom(r.Context()).Agent
 	feed, err := s.feedURL(r, false)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	acct, ok, err := s.db.Calendar(r.Context(), a.ID)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, CalendarSettings{Connected: ok, URL: acct.URL, Username: acct.Username, FeedURL: feed})
+	return nil
 }
 
-func (s *Server) putCalendar(w http.ResponseWriter, r *http.Request) {
+func (s *Server) putCalendar(w http.ResponseWriter, r *http.Request) error {
 	if s.calendars == nil {
-		s.writeError(w, r, &model.Error{Status: http.StatusServiceUnavailable, Code: model.CodeUnavailable, Message: "Calendar sync is not configured on this server."})
-		return
+		return &model.Error{Status: http.StatusServiceUnavailable, Code: model.CodeUnavailable, Message: "Calendar sync is not configured on this server."}
 	}
 	var in CalendarInput
 	if err := decode(w, r, &in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	var f model.Fields
 	in.URL = strings.TrimSpace(in.URL)
@@ -75,56 +72,48 @@ func (s *Server) putCalendar(w http.ResponseWriter, r *http.Request) {
 	validate.Text(&f, "username", in.Username, 1, 254)
 	validate.Text(&f, "password", in.Password, 1, 256)
 	if err := f.Err(); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	a := sessionFrom(r.Context()).Agent
 	if err := s.calendars.Connect(r.Context(), a, calendar.Account{URL: in.URL, Username: in.Username, Password: in.Password}); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	s.getCalendar(w, r)
+	return s.getCalendar(w, r)
 }
 
-func (s *Server) deleteCalendar(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteCalendar(w http.ResponseWriter, r *http.Request) error {
 	a := sessionFrom(r.Context()).Agent
 	if err := s.db.DeleteCalendar(r.Context(), a.OrganizationID, a.ID); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	s.getCalendar(w, r)
+	return s.getCalendar(w, r)
 }
 
-func (s *Server) rotateFeed(w http.ResponseWriter, r *http.Request) {
+func (s *Server) rotateFeed(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.feedURL(r, true); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	s.getCalendar(w, r)
+	return s.getCalendar(w, r)
 }
 
 // feed serves an agent's meetings as a subscribable iCalendar feed; the
 // unguessable token in the URL is the only key.
-func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
+func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 	token, ok := strings.CutSuffix(r.PathValue("file"), ".ics")
 	if !ok || !tokenPattern.MatchString(token) {
-		s.writeError(w, r, &model.Error{Status: http.StatusNotFound, Code: model.CodeNotFound, Message: "No such feed."})
-		return
+		return &model.Error{Status: http.StatusNotFound, Code: model.CodeNotFound, Message: "No such feed."}
 	}
 	agentID, orgID, err := s.db.AgentByFeedToken(r.Context(), token)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	agent, err := s.db.Agent(r.Context(), orgID, agentID)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	meetings, err := s.db.AgentMeetings(r.Context(), orgID, agentID, time.Now().AddDate(0, -3, 0), false)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	base := strings.TrimRight(s.cfg.BaseURL.String(), "/")
 	events := make([]invite.Event, len(meetings))
@@ -140,10 +129,10 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := invite.Feed(events)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Cache-Control", "private, max-age=300")
 	w.Write(body) //nolint:errcheck // the client went away
+	return nil
 }

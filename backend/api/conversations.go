@@ -22,7 +22,7 @@ func queryInt(r *http.Request, name string, def, max int64) (int64, error) {
 	return n, nil
 }
 
-func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) error {
 	sess := sessionFrom(r.Context())
 	view := postgres.View(r.URL.Query().Get("view"))
 	if view == "" {
@@ -30,166 +30,149 @@ func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) {
 	}
 	service, err := queryInt(r, "service", 0, 1<<53)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	limit, err := queryInt(r, "limit", 100, 500)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	list, err := s.db.Conversations(r.Context(), sess.Agent, view, service, int(limit))
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, list)
+	return nil
 }
 
-func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	sess := sessionFrom(r.Context())
 	c, err := s.db.Conversation(r.Context(), sess.Agent.OrganizationID, id, sess.Agent.ID)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, c)
+	return nil
 }
 
 // conversationMessages answers GET …/messages?after=SEQ&limit=N for agents
 // and guests alike once the conversation is known.
-func (s *Server) conversationMessages(w http.ResponseWriter, r *http.Request, orgID, convID int64) {
+func (s *Server) conversationMessages(w http.ResponseWriter, r *http.Request, orgID, convID int64) error {
 	after, err := queryInt(r, "after", 0, 1<<53)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	limit, err := queryInt(r, "limit", 200, 1000)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	msgs, err := s.db.Messages(r.Context(), orgID, convID, after, int(limit))
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, msgs)
+	return nil
 }
 
-func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	sess := sessionFrom(r.Context())
 	if _, err := s.db.Conversation(r.Context(), sess.Agent.OrganizationID, id, sess.Agent.ID); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	s.conversationMessages(w, r, sess.Agent.OrganizationID, id)
+	return s.conversationMessages(w, r, sess.Agent.OrganizationID, id)
 }
 
 // postMessage stores a message and answers 201, or 200 with the stored
 // message when the client id was used before.
-func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, orgID, convID int64, author postgres.Author) {
+func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, orgID, convID int64, author postgres.Author) error {
 	var in model.SendMessage
 	if err := decode(w, r, &in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	res, err := s.db.AppendMessage(r.Context(), orgID, convID, author, in.ClientID, in.Body)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	status := http.StatusCreated
 	if res.Duplicate {
 		status = http.StatusOK
 	}
 	writeJSON(w, status, res.Message)
+	return nil
 }
 
-func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	a := sessionFrom(r.Context()).Agent
-	s.postMessage(w, r, a.OrganizationID, id, postgres.Author{Kind: model.AuthorAgent, ID: &a.ID, Name: a.Name})
+	return s.postMessage(w, r, a.OrganizationID, id, postgres.Author{Kind: model.AuthorAgent, ID: &a.ID, Name: a.Name})
 }
 
-func (s *Server) patchConversation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) patchConversation(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	var in model.ConversationPatch
 	if err := decode(w, r, &in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	if in.Status == nil || !in.Status.Valid() {
-		s.writeError(w, r, (model.Fields{"status": "must be open, pending or resolved"}).Err())
-		return
+		return (model.Fields{"status": "must be open, pending or resolved"}).Err()
 	}
 	c, err := s.db.SetStatus(r.Context(), sessionFrom(r.Context()).Agent.OrganizationID, id, *in.Status)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, c)
+	return nil
 }
 
-func (s *Server) markRead(w http.ResponseWriter, r *http.Request) {
+func (s *Server) markRead(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	var in model.ReadMarker
 	if err := decode(w, r, &in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	sess := sessionFrom(r.Context())
 	if _, err := s.db.Conversation(r.Context(), sess.Agent.OrganizationID, id, sess.Agent.ID); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	if err := s.db.MarkRead(r.Context(), sess.Agent.OrganizationID, id, sess.Agent.ID, in.Seq); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) agentSocket(w http.ResponseWriter, r *http.Request) {
+func (s *Server) agentSocket(w http.ResponseWriter, r *http.Request) error {
 	if s.hub == nil {
-		s.writeError(w, r, &model.Error{Status: http.StatusServiceUnavailable, Code: model.CodeUnavailable, Message: "Live updates are not available."})
-		return
+		return &model.Error{Status: http.StatusServiceUnavailable, Code: model.CodeUnavailable, Message: "Live updates are not available."}
 	}
 	s.hub.ServeAgent(w, r, sessionFrom(r.Context()))
+	return nil
 }
 
-func (s *Server) assign(w http.ResponseWriter, r *http.Request) {
+func (s *Server) assign(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	var in model.AssignRequest
 	if err := decode(w, r, &in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	sess := sessionFrom(r.Context())
 	c, err := s.db.Assign(r.Context(), postgres.Assignment{
@@ -197,8 +180,8 @@ func (s *Server) assign(w http.ResponseWriter, r *http.Request) {
 		ServiceID: in.ServiceID, AssigneeID: in.AssigneeID, Leave: in.Leave,
 	})
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, c)
+	return nil
 }

@@ -156,7 +156,7 @@ func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request, wait time.D
 // Public wraps guest-facing handlers with the per-address rate limit.
 func (s *Server) Public(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if ok, wait := s.public.Allow(s.clientIP(r)); !ok {
+		if ok, wait := s.guests.Allow(s.clientIP(r)); !ok {
 			s.rateLimited(w, r, wait)
 			return
 		}

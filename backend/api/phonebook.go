@@ -52,67 +52,62 @@ func (s *Server) writeContactError(w http.ResponseWriter, r *http.Request, err e
 	s.writeError(w, r, err)
 }
 
-func (s *Server) addContact(w http.ResponseWriter, r *http.Request) {
+func (s *Server) addContact(w http.ResponseWriter, r *http.Request) error {
 	var in model.ContactInput
 	if err := decode(w, r, &in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	if err := validateContact(&in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	c, err := s.db.AddContact(r.Context(), sessionFrom(r.Context()).Agent.OrganizationID, in)
 	if err != nil {
 		s.writeContactError(w, r, err)
-		return
+		return nil
 	}
 	writeJSON(w, http.StatusCreated, c)
+	return nil
 }
 
-func (s *Server) updateContact(w http.ResponseWriter, r *http.Request) {
+func (s *Server) updateContact(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	var in model.ContactInput
 	if err := decode(w, r, &in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	if err := validateContact(&in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	c, err := s.db.UpdateContact(r.Context(), sessionFrom(r.Context()).Agent.OrganizationID, id, in)
 	if err != nil {
 		s.writeContactError(w, r, err)
-		return
+		return nil
 	}
 	writeJSON(w, http.StatusOK, c)
+	return nil
 }
 
-func (s *Server) listContacts(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listContacts(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query().Get("q")
 	if len(q) > 200 {
-		s.writeError(w, r, (model.Fields{"q": "is too long"}).Err())
-		return
+		return (model.Fields{"q": "is too long"}).Err()
 	}
 	list, err := s.db.Contacts(r.Context(), sessionFrom(r.Context()).Agent.OrganizationID, q, 500)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, list)
+	return nil
 }
 
 // exportContacts writes the whole phonebook (or a search) as vCard 4.0.
-func (s *Server) exportContacts(w http.ResponseWriter, r *http.Request) {
+func (s *Server) exportContacts(w http.ResponseWriter, r *http.Request) error {
 	list, err := s.db.Contacts(r.Context(), sessionFrom(r.Context()).Agent.OrganizationID, r.URL.Query().Get("q"), 0)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	var buf bytes.Buffer
 	enc := vcard.NewEncoder(&buf)
@@ -131,11 +126,11 @@ func (s *Server) exportContacts(w http.ResponseWriter, r *http.Request) {
 		}
 		vcard.ToV4(card)
 		if err := enc.Encode(card); err != nil {
-			s.writeError(w, r, err)
-			return
+			return err
 		}
 	}
 	w.Header().Set("Content-Type", "text/vcard; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="phonebook.vcf"`)
 	w.Write(buf.Bytes()) //nolint:errcheck // the client went away
+	return nil
 }

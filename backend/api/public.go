@@ -21,26 +21,24 @@ func (s *Server) widgetByKey(r *http.Request) (model.Widget, error) {
 	return s.db.WidgetByKey(r.Context(), key)
 }
 
-func (s *Server) widgetConfig(w http.ResponseWriter, r *http.Request) {
+func (s *Server) widgetConfig(w http.ResponseWriter, r *http.Request) error {
 	wd, err := s.widgetByKey(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	online, err := s.db.ServiceOnline(r.Context(), wd.OrganizationID, wd.ServiceID)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	slug, err := s.db.BookableAgent(r.Context(), wd.OrganizationID, wd.ServiceID)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, model.WidgetConfig{
 		Key: wd.PublicKey, Name: wd.Name, Color: wd.Color, Greeting: wd.Greeting,
 		PreChatName: wd.PreChatName, PreChatEmail: wd.PreChatEmail, Online: online, BookingSlug: slug,
 	})
+	return nil
 }
 
 // guestView is what a guest may see of their conversation.
@@ -88,24 +86,22 @@ func validateStart(in *model.StartConversation, wd model.Widget) error {
 	return f.Err()
 }
 
-func (s *Server) startConversation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) startConversation(w http.ResponseWriter, r *http.Request) error {
 	wd, err := s.widgetByKey(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	var in model.StartConversation
 	if err := decode(w, r, &in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	if err := validateStart(&in, wd); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	s.openConversation(w, r, newConversation(wd.OrganizationID, model.ChannelWidget, in, r, func(nc *postgres.NewConversation) {
 		nc.WidgetID, nc.ServiceID = &wd.ID, wd.ServiceID
 	}))
+	return nil
 }
 
 // newConversation describes a guest's new conversation; tweak sets where it
@@ -122,46 +118,42 @@ func newConversation(orgID int64, ch model.Channel, in model.StartConversation, 
 
 // openConversation starts (or finds again) a guest's conversation and
 // answers with the guest's view: 201 when new, 200 when found.
-func (s *Server) openConversation(w http.ResponseWriter, r *http.Request, nc postgres.NewConversation) {
+func (s *Server) openConversation(w http.ResponseWriter, r *http.Request, nc postgres.NewConversation) error {
 	a, created, err := s.db.StartConversation(r.Context(), nc)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	view, err := s.guestView(r, a)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	status := http.StatusOK
 	if created {
 		status = http.StatusCreated
 	}
 	writeJSON(w, status, view)
+	return nil
 }
 
-func (s *Server) currentConversation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) currentConversation(w http.ResponseWriter, r *http.Request) error {
 	wd, err := s.widgetByKey(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	visitor := r.URL.Query().Get("visitor")
 	if !tokenPattern.MatchString(visitor) {
-		s.writeError(w, r, (model.Fields{"visitor": "must be 22–64 URL-safe characters"}).Err())
-		return
+		return (model.Fields{"visitor": "must be 22–64 URL-safe characters"}).Err()
 	}
 	a, err := s.db.LatestConversation(r.Context(), wd.OrganizationID, wd.ID, visitor)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	view, err := s.guestView(r, a)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, view)
+	return nil
 }
 
 // guestAccess resolves the {token} path value. Unknown and malformed tokens
@@ -177,79 +169,72 @@ func (s *Server) guestAccess(r *http.Request) (postgres.GuestAccess, error) {
 	return s.db.ConversationByToken(r.Context(), token)
 }
 
-func (s *Server) guestConversation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) guestConversation(w http.ResponseWriter, r *http.Request) error {
 	a, err := s.guestAccess(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	view, err := s.guestView(r, a)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, view)
+	return nil
 }
 
-func (s *Server) guestMessages(w http.ResponseWriter, r *http.Request) {
+func (s *Server) guestMessages(w http.ResponseWriter, r *http.Request) error {
 	a, err := s.guestAccess(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	s.conversationMessages(w, r, a.Conversation.OrganizationID, a.Conversation.ID)
+	return s.conversationMessages(w, r, a.Conversation.OrganizationID, a.Conversation.ID)
 }
 
-func (s *Server) guestSend(w http.ResponseWriter, r *http.Request) {
+func (s *Server) guestSend(w http.ResponseWriter, r *http.Request) error {
 	a, err := s.guestAccess(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	name := a.Conversation.Guest.Name
 	if name == "" {
 		name = "Guest"
 	}
-	s.postMessage(w, r, a.Conversation.OrganizationID, a.Conversation.ID, postgres.Author{Kind: model.AuthorGuest, Name: name})
+	return s.postMessage(w, r, a.Conversation.OrganizationID, a.Conversation.ID, postgres.Author{Kind: model.AuthorGuest, Name: name})
 }
 
-func (s *Server) guestEmail(w http.ResponseWriter, r *http.Request) {
+func (s *Server) guestEmail(w http.ResponseWriter, r *http.Request) error {
 	a, err := s.guestAccess(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		Email string `json:"email"`
 	}
 	if err := decode(w, r, &in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	var f model.Fields
 	validate.Email(&f, "email", strings.TrimSpace(in.Email))
 	if err := f.Err(); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	if err := s.db.SetGuestEmail(r.Context(), a.Conversation.OrganizationID, a.Conversation.ID, a.Conversation.Guest.ID, strings.TrimSpace(in.Email)); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) guestSocket(w http.ResponseWriter, r *http.Request) {
+func (s *Server) guestSocket(w http.ResponseWriter, r *http.Request) error {
 	if s.hub == nil {
-		s.writeError(w, r, &model.Error{Status: http.StatusServiceUnavailable, Code: model.CodeUnavailable, Message: "Live updates are not available."})
-		return
+		return &model.Error{Status: http.StatusServiceUnavailable, Code: model.CodeUnavailable, Message: "Live updates are not available."}
 	}
 	a, err := s.guestAccess(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	s.hub.ServeGuest(w, r, a)
+	return nil
 }
 
 // languageOf picks the guest's language: what the widget says, else the

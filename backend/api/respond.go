@@ -28,6 +28,19 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	}
 }
 
+// handlerFunc is an HTTP handler that returns its failure instead of
+// writing it; handle writes it in the API's one error shape.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// handle adapts a handlerFunc to net/http.
+func (s *Server) handle(h handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	}
+}
+
 // writeError sends err as the API's error envelope. Errors that are not a
 // *model.Error are our fault: they are logged and reported as a bare 500
 // so internals never reach the client.

@@ -57,7 +57,7 @@ type Server struct {
 	log *slog.Logger
 	mux *http.ServeMux
 
-	loginIP, loginAccount, public *ratelimit.Limiter
+	loginIP, loginAccount, guests *ratelimit.Limiter
 
 	hub       *realtime.Hub
 	booking   *booking.Service
@@ -77,7 +77,7 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) *Server {
 		cfg: cfg, db: db, log: log, mux: http.NewServeMux(),
 		loginIP:      ratelimit.New(cfg.LoginPerIP, cfg.LoginEvery),
 		loginAccount: ratelimit.New(cfg.LoginPerAccount, cfg.LoginEvery),
-		public:       ratelimit.New(cfg.PublicBurst, cfg.PublicEvery),
+		guests:       ratelimit.New(cfg.PublicBurst, cfg.PublicEvery),
 		registry:     prometheus.NewRegistry(),
 		booking:      &booking.Service{DB: db, BaseURL: cfg.BaseURL},
 	}
@@ -112,12 +112,12 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.Handle("GET /readyz", s.handle(s.readyz))
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
 
 	// Signing in has no session yet: cross-origin protection stands in for
 	// the CSRF token.
-	s.mux.Handle("POST /api/v1/auth/login", crossOrigin(http.HandlerFunc(s.login)))
+	s.mux.Handle("POST /api/v1/auth/login", crossOrigin(s.handle(s.login)))
 	s.mux.Handle("GET /api/v1/auth/session", s.agentOnly(s.session))
 	s.mux.Handle("POST /api/v1/auth/logout", s.agentOnly(s.logout))
 
@@ -170,7 +170,7 @@ func (s *Server) routes() {
 	s.mux.Handle("PUT /api/v1/me/calendar", s.agentOnly(s.putCalendar))
 	s.mux.Handle("DELETE /api/v1/me/calendar", s.agentOnly(s.deleteCalendar))
 	s.mux.Handle("POST /api/v1/me/calendar/feed", s.agentOnly(s.rotateFeed))
-	s.mux.Handle("GET /feeds/{file}", s.Public(http.HandlerFunc(s.feed)))
+	s.mux.Handle("GET /feeds/{file}", s.public(s.feed))
 
 	s.mux.Handle("GET /api/v1/me/availability", s.agentOnly(s.getAvailability))
 	s.mux.Handle("PUT /api/v1/me/availability", s.agentOnly(s.putAvailability))
@@ -182,37 +182,39 @@ func (s *Server) routes() {
 	s.mux.Handle("PATCH /api/v1/phonebook/{id}", s.agentOnly(s.updateContact))
 
 	// Guests: no session, capability tokens, rate limited per address.
-	public := func(h http.HandlerFunc) http.Handler { return s.Public(h) }
-	s.mux.Handle("GET /api/v1/public/widgets/{key}", public(s.widgetConfig))
-	s.mux.Handle("POST /api/v1/public/widgets/{key}/conversations", public(s.startConversation))
-	s.mux.Handle("GET /api/v1/public/widgets/{key}/conversations/current", public(s.currentConversation))
-	s.mux.Handle("GET /api/v1/public/conversations/{token}", public(s.guestConversation))
-	s.mux.Handle("GET /api/v1/public/conversations/{token}/messages", public(s.guestMessages))
-	s.mux.Handle("POST /api/v1/public/conversations/{token}/messages", public(s.guestSend))
-	s.mux.Handle("POST /api/v1/public/conversations/{token}/email", public(s.guestEmail))
-	s.mux.Handle("GET /ws/guest", public(s.guestSocket))
+	s.mux.Handle("GET /api/v1/public/widgets/{key}", s.public(s.widgetConfig))
+	s.mux.Handle("POST /api/v1/public/widgets/{key}/conversations", s.public(s.startConversation))
+	s.mux.Handle("GET /api/v1/public/widgets/{key}/conversations/current", s.public(s.currentConversation))
+	s.mux.Handle("GET /api/v1/public/conversations/{token}", s.public(s.guestConversation))
+	s.mux.Handle("GET /api/v1/public/conversations/{token}/messages", s.public(s.guestMessages))
+	s.mux.Handle("POST /api/v1/public/conversations/{token}/messages", s.public(s.guestSend))
+	s.mux.Handle("POST /api/v1/public/conversations/{token}/email", s.public(s.guestEmail))
+	s.mux.Handle("GET /ws/guest", s.public(s.guestSocket))
 
-	s.mux.Handle("GET /api/v1/public/links/{slug}", public(s.linkCard))
-	s.mux.Handle("GET /api/v1/public/links/{slug}/slots", public(s.linkSlots))
-	s.mux.Handle("POST /api/v1/public/links/{slug}/meetings", public(s.linkBook))
-	s.mux.Handle("POST /api/v1/public/links/{slug}/conversations", public(s.linkChat))
-	s.mux.Handle("GET /api/v1/public/meetings/{token}", public(s.guestGetMeeting))
-	s.mux.Handle("PATCH /api/v1/public/meetings/{token}", public(s.guestChangeMeeting))
-	s.mux.Handle("DELETE /api/v1/public/meetings/{token}", public(s.guestCancelMeeting))
+	s.mux.Handle("GET /api/v1/public/links/{slug}", s.public(s.linkCard))
+	s.mux.Handle("GET /api/v1/public/links/{slug}/slots", s.public(s.linkSlots))
+	s.mux.Handle("POST /api/v1/public/links/{slug}/meetings", s.public(s.linkBook))
+	s.mux.Handle("POST /api/v1/public/links/{slug}/conversations", s.public(s.linkChat))
+	s.mux.Handle("GET /api/v1/public/meetings/{token}", s.public(s.guestGetMeeting))
+	s.mux.Handle("PATCH /api/v1/public/meetings/{token}", s.public(s.guestChangeMeeting))
+	s.mux.Handle("DELETE /api/v1/public/meetings/{token}", s.public(s.guestCancelMeeting))
 
 	// Anything else under /api answers in the API's own error shape.
-	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r, &model.Error{Status: http.StatusNotFound, Code: model.CodeNotFound, Message: "No such API endpoint."})
-	})
+	s.mux.Handle("/api/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return &model.Error{Status: http.StatusNotFound, Code: model.CodeNotFound, Message: "No such API endpoint."}
+	}))
 }
 
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.db.Ping(ctx); err != nil {
 		s.log.WarnContext(ctx, "readiness: database unreachable", "err", err)
-		s.writeError(w, r, &model.Error{Status: http.StatusServiceUnavailable, Code: model.CodeUnavailable, Message: "The database is not reachable."})
-		return
+		return &model.Error{Status: http.StatusServiceUnavailable, Code: model.CodeUnavailable, Message: "The database is not reachable."}
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	return nil
 }
+
+// public is a guest endpoint: rate limited per address.
+func (s *Server) public(h handlerFunc) http.Handler { return s.Public(s.handle(h)) }

@@ -9,27 +9,26 @@ import (
 	"github.com/frontdesk/frontdesk/model"
 )
 
-func (s *Server) listServices(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listServices(w http.ResponseWriter, r *http.Request) error {
 	services, err := s.db.Services(r.Context(), sessionFrom(r.Context()).Agent.OrganizationID)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, services)
+	return nil
 }
 
-func (s *Server) getService(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getService(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	svc, err := s.db.Service(r.Context(), sessionFrom(r.Context()).Agent.OrganizationID, id)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, svc)
+	return nil
 }
 
 func validateService(in model.ServiceInput, creating bool) (postgres.ServiceSpec, error) {
@@ -52,87 +51,80 @@ func validateService(in model.ServiceInput, creating bool) (postgres.ServiceSpec
 	return postgres.ServiceSpec{Name: in.Name, Strategy: in.Strategy, MemberIDs: in.MemberIDs}, f.Err()
 }
 
-func (s *Server) createService(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createService(w http.ResponseWriter, r *http.Request) error {
 	var in model.ServiceInput
 	if err := decode(w, r, &in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	spec, err := validateService(in, true)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	svc, err := s.db.CreateService(r.Context(), sessionFrom(r.Context()).Agent.OrganizationID, spec)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, svc)
+	return nil
 }
 
-func (s *Server) updateService(w http.ResponseWriter, r *http.Request) {
+func (s *Server) updateService(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	var in model.ServiceInput
 	if err := decode(w, r, &in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	spec, err := validateService(in, false)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	svc, err := s.db.UpdateService(r.Context(), sessionFrom(r.Context()).Agent.OrganizationID, id, spec)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, svc)
+	return nil
 }
 
-func (s *Server) deleteService(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteService(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	if err := s.db.DeleteService(r.Context(), sessionFrom(r.Context()).Agent.OrganizationID, id); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) getOrganization(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getOrganization(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, sessionFrom(r.Context()).Organization)
+	return nil
 }
 
 // patchOrganization renames the organization (admins).
-func (s *Server) patchOrganization(w http.ResponseWriter, r *http.Request) {
+func (s *Server) patchOrganization(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Name string `json:"name"`
 	}
 	if err := decode(w, r, &in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	var f model.Fields
 	in.Name = strings.TrimSpace(in.Name)
 	validate.Text(&f, "name", in.Name, 1, 200)
 	if err := f.Err(); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	org := sessionFrom(r.Context()).Organization
 	if err := s.db.RenameOrganization(r.Context(), org.ID, in.Name); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	org.Name = in.Name
 	writeJSON(w, http.StatusOK, org)
+	return nil
 }

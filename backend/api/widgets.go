@@ -25,30 +25,29 @@ func (s *Server) withSnippet(w model.Widget) model.Widget {
 	return w
 }
 
-func (s *Server) listWidgets(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listWidgets(w http.ResponseWriter, r *http.Request) error {
 	widgets, err := s.db.Widgets(r.Context(), sessionFrom(r.Context()).Agent.OrganizationID)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	for i := range widgets {
 		widgets[i] = s.withSnippet(widgets[i])
 	}
 	writeJSON(w, http.StatusOK, widgets)
+	return nil
 }
 
-func (s *Server) getWidget(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getWidget(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	wd, err := s.db.Widget(r.Context(), sessionFrom(r.Context()).Agent.OrganizationID, id)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, s.withSnippet(wd))
+	return nil
 }
 
 // applyWidget validates in and applies it to wd.
@@ -98,51 +97,45 @@ func applyWidget(wd *model.Widget, in model.WidgetInput, creating bool) error {
 	return f.Err()
 }
 
-func (s *Server) createWidget(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createWidget(w http.ResponseWriter, r *http.Request) error {
 	var in model.WidgetInput
 	if err := decode(w, r, &in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	wd := model.Widget{Color: "#2563eb", PreChatName: true, PreChatEmail: true, Greeting: "Hi! How can we help?"}
 	if err := applyWidget(&wd, in, true); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	wd.PublicKey = "wk_" + randomToken(18)
 	created, err := s.db.CreateWidget(r.Context(), sessionFrom(r.Context()).Agent.OrganizationID, wd)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, s.withSnippet(created))
+	return nil
 }
 
-func (s *Server) updateWidget(w http.ResponseWriter, r *http.Request) {
+func (s *Server) updateWidget(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	var in model.WidgetInput
 	if err := decode(w, r, &in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	orgID := sessionFrom(r.Context()).Agent.OrganizationID
 	wd, err := s.db.Widget(r.Context(), orgID, id)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	if err := applyWidget(&wd, in, false); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	updated, err := s.db.UpdateWidget(r.Context(), orgID, wd)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, s.withSnippet(updated))
+	return nil
 }
