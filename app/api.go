@@ -245,3 +245,370 @@ func userMessage(err error) string {
 	}
 	return "Could not reach Frontdesk. Check your connection and try again."
 }
+
+// The side panel's calls: assignment, phonebook, meeting card, CRM lead.
+
+// Assign changes a conversation's service, assignee, or both; Leave also
+// takes the signed-in agent out of it ("Apply and leave"). A service with
+// no active Standard member is a *model.Error with code
+// service_not_assignable; an assignee who cannot hold it,
+// assignee_not_eligible.
+func (c *Client) Assign(ctx context.Context, id int64, req model.AssignRequest) (model.Conversation, error) {
+	var conv model.Conversation
+	err := c.do(ctx, http.MethodPost, conversationURL(id)+"/assign", req, &conv)
+	return conv, err
+}
+
+// ContactExistsError is the answer to adding a contact whose email or
+// phone is already in the phonebook: it carries that contact, so the app
+// can offer to update it.
+type ContactExistsError struct {
+	Err      *model.Error
+	Existing model.Contact
+}
+
+func (e *ContactExistsError) Error() string { return e.Err.Error() }
+
+// Unwrap lets model.AsError see the API error.
+func (e *ContactExistsError) Unwrap() error { return e.Err }
+
+// AddContact adds a contact to the organization's phonebook. A contact with
+// the same email or phone is a *ContactExistsError.
+func (c *Client) AddContact(ctx context.Context, in model.ContactInput) (model.Contact, error) {
+	return c.saveContact(ctx, http.MethodPost, "/api/v1/phonebook", in)
+}
+
+// UpdateContact replaces a phonebook contact's details. Taking the email or
+// phone of another contact is a *ContactExistsError.
+func (c *Client) UpdateContact(ctx context.Context, id int64, in model.ContactInput) (model.Contact, error) {
+	return c.saveContact(ctx, http.MethodPatch, "/api/v1/phonebook/"+strconv.FormatInt(id, 10), in)
+}
+
+// saveContact is do for the phonebook, whose 409 answer carries the
+// existing contact beside the error envelope, which do would drop.
+func (c *Client) saveContact(ctx context.Context, method, path string, in model.ContactInput) (model.Contact, error) {
+	b, err := json.Marshal(in)
+	if err != nil {
+		return model.Contact{}, fmt.Errorf("%s %s: encode request: %w", method, path, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, bytes.NewReader(b))
+	if err != nil {
+		return model.Contact{}, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Content-Type", "application/json")
+	c.mu.Lock()
+	if c.csrf != "" {
+		req.Header.Set(model.CSRFHeader, c.csrf)
+	}
+	c.mu.Unlock()
+
+	res, err := c.http.Do(req)
+	if err != nil {
+		return model.Contact{}, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(res.Body, maxResponseBytes))
+	if err != nil {
+		return model.Contact{}, fmt.Errorf("%s %s: read response: %w", method, path, err)
+	}
+	if res.StatusCode < 200 || res.StatusCode > 299 {
+		apiErr := decodeError(res.StatusCode, bytes.NewReader(body))
+		var dup struct {
+			Existing *model.Contact `json:"existing"`
+		}
+		if apiErr.Code == model.CodeContactExists && json.Unmarshal(body, &dup) == nil && dup.Existing != nil {
+			return model.Contact{}, &ContactExistsError{Err: apiErr, Existing: *dup.Existing}
+		}
+		return model.Contact{}, apiErr
+	}
+	var out model.Contact
+	if err := json.Unmarshal(body, &out); err != nil {
+		return model.Contact{}, fmt.Errorf("%s %s: decode response: %w", method, path, err)
+	}
+	return out, nil
+}
+
+// ConversationMeeting returns the meeting a conversation was created for;
+// a conversation without one is a *model.Error with code not_found.
+func (c *Client) ConversationMeeting(ctx context.Context, id int64) (model.Meeting, error) {
+	var m model.Meeting
+	err := c.do(ctx, http.MethodGet, conversationURL(id)+"/meeting", nil, &m)
+	return m, err
+}
+
+// ChangeMeeting reschedules a meeting or changes its duration (the
+// meeting's agent or an admin). Refusals are *model.Error with codes
+// slot_taken, start_in_past, outside_availability, invalid_duration or
+// meeting_cancelled.
+func (c *Client) ChangeMeeting(ctx context.Context, id int64, change model.MeetingChange) (model.Meeting, error) {
+	var m model.Meeting
+	err := c.do(ctx, http.MethodPatch, meetingURL(id), change, &m)
+	return m, err
+}
+
+// CancelMeeting deletes (cancels) a meeting and returns it cancelled.
+func (c *Client) CancelMeeting(ctx context.Context, id int64) (model.Meeting, error) {
+	var m model.Meeting
+	err := c.do(ctx, http.MethodDelete, meetingURL(id), nil, &m)
+	return m, err
+}
+
+// MyAvailability returns the signed-in agent's availability, with the
+// meeting durations they offer.
+func (c *Client) MyAvailability(ctx context.Context) (model.Availability, error) {
+	var av model.Availability
+	err := c.do(ctx, http.MethodGet, "/api/v1/me/availability", nil, &av)
+	return av, err
+}
+
+// MySlots returns the signed-in agent's free slots of duration minutes for
+// the next days, as guests see them.
+func (c *Client) MySlots(ctx context.Context, days, duration int) (model.SlotList, error) {
+	q := url.Values{"days": {strconv.Itoa(days)}, "duration": {strconv.Itoa(duration)}}
+	var list model.SlotList
+	err := c.do(ctx, http.MethodGet, "/api/v1/me/availability/preview?"+q.Encode(), nil, &list)
+	return list, err
+}
+
+// AgentCard returns the public card of an agent's personal link, with the
+// meeting durations the agent offers.
+func (c *Client) AgentCard(ctx context.Context, slug string) (model.AgentCard, error) {
+	var card model.AgentCard
+	err := c.do(ctx, http.MethodGet, "/api/v1/public/links/"+url.PathEscape(slug), nil, &card)
+	return card, err
+}
+
+// CreateCRMLead asks for a lead in the organization's CRM for a
+// conversation's guest. The answer (202) is pending, or done when the lead
+// exists; later changes come as conversation events. No CRM connected is a
+// *model.Error with code crm_not_configured; a guest without an email,
+// guest_without_email.
+func (c *Client) CreateCRMLead(ctx context.Context, id int64) (model.CRMLead, error) {
+	var lead model.CRMLead
+	err := c.do(ctx, http.MethodPost, conversationURL(id)+"/crm-lead", nil, &lead)
+	return lead, err
+}
+
+func meetingURL(id int64) string {
+	return "/api/v1/meetings/" + strconv.FormatInt(id, 10)
+}
+
+// The methods below serve the app's other screens: administration, the
+// agent's availability and calendar, meetings, the phonebook and Web Push.
+
+// Organization returns the signed-in agent's organization.
+func (c *Client) Organization(ctx context.Context) (model.Organization, error) {
+	var org model.Organization
+	err := c.do(ctx, http.MethodGet, "/api/v1/organization", nil, &org)
+	return org, err
+}
+
+// RenameOrganization changes the organization's name (admins).
+func (c *Client) RenameOrganization(ctx context.Context, name string) (model.Organization, error) {
+	var org model.Organization
+	err := c.do(ctx, http.MethodPatch, "/api/v1/organization", map[string]string{"name": name}, &org)
+	return org, err
+}
+
+// CreateAgent adds an agent (admins): 409 email_taken or slug_taken, 422
+// validation_failed, with the field in Fields.
+func (c *Client) CreateAgent(ctx context.Context, in model.AgentInput) (model.Agent, error) {
+	var a model.Agent
+	err := c.do(ctx, http.MethodPost, "/api/v1/agents", in, &a)
+	return a, err
+}
+
+// UpdateAgent changes the fields of in that are set (admins); 409 last_admin
+// when it would leave the organization without an active admin.
+func (c *Client) UpdateAgent(ctx context.Context, id int64, in model.AgentInput) (model.Agent, error) {
+	var a model.Agent
+	err := c.do(ctx, http.MethodPatch, agentURL(id), in, &a)
+	return a, err
+}
+
+// DeactivateAgent signs an agent out for good and takes them off
+// assignment (admins); their conversations and meetings stay.
+func (c *Client) DeactivateAgent(ctx context.Context, id int64) (model.Agent, error) {
+	var a model.Agent
+	err := c.do(ctx, http.MethodDelete, agentURL(id), nil, &a)
+	return a, err
+}
+
+// CreateService adds a service (admins); 409 name_taken.
+func (c *Client) CreateService(ctx context.Context, in model.ServiceInput) (model.Service, error) {
+	var s model.Service
+	err := c.do(ctx, http.MethodPost, "/api/v1/services", in, &s)
+	return s, err
+}
+
+// UpdateService changes the fields of in that are set (admins).
+func (c *Client) UpdateService(ctx context.Context, id int64, in model.ServiceInput) (model.Service, error) {
+	var s model.Service
+	err := c.do(ctx, http.MethodPatch, serviceURL(id), in, &s)
+	return s, err
+}
+
+// DeleteService removes a service (admins).
+func (c *Client) DeleteService(ctx context.Context, id int64) error {
+	return c.do(ctx, http.MethodDelete, serviceURL(id), nil, nil)
+}
+
+// Widgets lists the organization's website widgets, each with its snippet.
+func (c *Client) Widgets(ctx context.Context) ([]model.Widget, error) {
+	var list []model.Widget
+	err := c.do(ctx, http.MethodGet, "/api/v1/widgets", nil, &list)
+	return list, err
+}
+
+// CreateWidget adds a widget (admins).
+func (c *Client) CreateWidget(ctx context.Context, in model.WidgetInput) (model.Widget, error) {
+	var w model.Widget
+	err := c.do(ctx, http.MethodPost, "/api/v1/widgets", in, &w)
+	return w, err
+}
+
+// UpdateWidget changes the fields of in that are set (admins); invalid
+// allowed origins come back keyed allowed_origins[i].
+func (c *Client) UpdateWidget(ctx context.Context, id int64, in model.WidgetInput) (model.Widget, error) {
+	var w model.Widget
+	err := c.do(ctx, http.MethodPatch, "/api/v1/widgets/"+strconv.FormatInt(id, 10), in, &w)
+	return w, err
+}
+
+// CRM returns the organization's CRM connection, without its secrets
+// (admins).
+func (c *Client) CRM(ctx context.Context) (model.CRMSettings, error) {
+	var s model.CRMSettings
+	err := c.do(ctx, http.MethodGet, "/api/v1/crm", nil, &s)
+	return s, err
+}
+
+// SetCRM connects a CRM; empty secrets keep the stored ones (admins).
+func (c *Client) SetCRM(ctx context.Context, in model.CRMInput) (model.CRMSettings, error) {
+	var s model.CRMSettings
+	err := c.do(ctx, http.MethodPut, "/api/v1/crm", in, &s)
+	return s, err
+}
+
+// DeleteCRM disconnects the CRM (admins).
+func (c *Client) DeleteCRM(ctx context.Context) error {
+	return c.do(ctx, http.MethodDelete, "/api/v1/crm", nil, nil)
+}
+
+// TestCRM asks the CRM with the stored credentials whether they work; a
+// refusal is a *model.Error (crm_unauthorized, crm_unavailable…).
+func (c *Client) TestCRM(ctx context.Context) error {
+	return c.do(ctx, http.MethodPost, "/api/v1/crm/test", nil, nil)
+}
+
+// SetAvailability replaces the agent's availability; problems come back
+// keyed as the request's fields (rules[0].start, overrides[1].date…).
+func (c *Client) SetAvailability(ctx context.Context, av model.Availability) (model.Availability, error) {
+	var out model.Availability
+	err := c.do(ctx, http.MethodPut, "/api/v1/me/availability", av, &out)
+	return out, err
+}
+
+// CalendarSettings is the agent's calendar connection as the API shows it:
+// never the password. FeedURL is the agent's private ICS feed.
+type CalendarSettings struct {
+	Connected bool   `json:"connected"`
+	URL       string `json:"url,omitempty"`
+	Username  string `json:"username,omitempty"`
+	FeedURL   string `json:"feed_url"`
+}
+
+// CalendarInput connects a CalDAV calendar with an app password.
+type CalendarInput struct {
+	URL      string `json:"url"`
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// Calendar returns the agent's calendar connection and feed URL.
+func (c *Client) Calendar(ctx context.Context) (CalendarSettings, error) {
+	var s CalendarSettings
+	err := c.do(ctx, http.MethodGet, "/api/v1/me/calendar", nil, &s)
+	return s, err
+}
+
+// ConnectCalendar checks a CalDAV account against its server and stores
+// it; 422 calendar_unusable says why it cannot be used.
+func (c *Client) ConnectCalendar(ctx context.Context, in CalendarInput) (CalendarSettings, error) {
+	var s CalendarSettings
+	err := c.do(ctx, http.MethodPut, "/api/v1/me/calendar", in, &s)
+	return s, err
+}
+
+// DisconnectCalendar forgets the agent's CalDAV account.
+func (c *Client) DisconnectCalendar(ctx context.Context) (CalendarSettings, error) {
+	var s CalendarSettings
+	err := c.do(ctx, http.MethodDelete, "/api/v1/me/calendar", nil, &s)
+	return s, err
+}
+
+// RotateFeed gives the agent a new ICS feed URL; the old one stops working.
+func (c *Client) RotateFeed(ctx context.Context) (CalendarSettings, error) {
+	var s CalendarSettings
+	err := c.do(ctx, http.MethodPost, "/api/v1/me/calendar/feed", nil, &s)
+	return s, err
+}
+
+// Meetings lists the signed-in agent's upcoming meetings, soonest first.
+func (c *Client) Meetings(ctx context.Context) ([]model.Meeting, error) {
+	var list []model.Meeting
+	err := c.do(ctx, http.MethodGet, "/api/v1/meetings", nil, &list)
+	return list, err
+}
+
+// Contacts searches the phonebook by name, email, phone or company; an
+// empty q lists it.
+func (c *Client) Contacts(ctx context.Context, q string) ([]model.Contact, error) {
+	path := "/api/v1/phonebook"
+	if q != "" {
+		path += "?" + url.Values{"q": {q}}.Encode()
+	}
+	var list []model.Contact
+	err := c.do(ctx, http.MethodGet, path, nil, &list)
+	return list, err
+}
+
+// PushSubscription is a browser's Web Push subscription as the API takes
+// it (PushSubscription.toJSON()'s shape).
+type PushSubscription struct {
+	Endpoint string `json:"endpoint"`
+	Keys     struct {
+		P256dh string `json:"p256dh"`
+		Auth   string `json:"auth"`
+	} `json:"keys"`
+}
+
+// PushKey returns the server's VAPID public key (base64url); 503
+// unavailable when the server sends no push notifications.
+func (c *Client) PushKey(ctx context.Context) (string, error) {
+	var out struct {
+		PublicKey string `json:"public_key"`
+	}
+	err := c.do(ctx, http.MethodGet, "/api/v1/push/key", nil, &out)
+	return out.PublicKey, err
+}
+
+// SubscribePush has the agent's notifications pushed to this browser.
+func (c *Client) SubscribePush(ctx context.Context, sub PushSubscription) error {
+	return c.do(ctx, http.MethodPost, "/api/v1/push/subscriptions", sub, nil)
+}
+
+// UnsubscribePush stops pushing the agent's notifications to a browser.
+func (c *Client) UnsubscribePush(ctx context.Context, endpoint string) error {
+	return c.do(ctx, http.MethodDelete, "/api/v1/push/subscriptions", map[string]string{"endpoint": endpoint}, nil)
+}
+
+func (c *Client) csrfToken() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.csrf
+}
+
+func agentURL(id int64) string   { return "/api/v1/agents/" + strconv.FormatInt(id, 10) }
+func serviceURL(id int64) string { return "/api/v1/services/" + strconv.FormatInt(id, 10) }

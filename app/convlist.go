@@ -268,6 +268,7 @@ func (c *convList) renderRow(r model.Conversation, now time.Time) goapp.UI {
 		link = link.Aria("current", "page")
 	}
 	service := serviceTag(r)
+	company, hasCompany := companyTag(r)
 	return link.Body(
 		goapp.Span().Class("avatar").Aria("hidden", "true").Text(initials(name)),
 		goapp.Span().Class("conv-row-main").Body(
@@ -285,6 +286,7 @@ func (c *convList) renderRow(r model.Conversation, now time.Time) goapp.UI {
 				goapp.If(service != "", func() goapp.UI {
 					return goapp.Span().Class("tag tag-service").Text(service)
 				}),
+				goapp.If(hasCompany, func() goapp.UI { return renderCompanyTag(company, false) }),
 				goapp.Span().Class("status-badge status-"+string(r.Status)).Text(statusLabel(r.Status)),
 			),
 		),

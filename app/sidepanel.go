@@ -9,9 +9,10 @@ import (
 	"github.com/frontdesk/frontdesk/model"
 )
 
-// renderSidePanel is the conversation's details beside the history. Each
-// section is one panelSection; later work (assignment, CRM lead, phonebook,
-// meeting card) adds its own section to the list below.
+// renderSidePanel is the conversation's details beside the history: the
+// guest, the conversation with its tags, then the actions, each a
+// component with its own state (meetingcard.go, assign.go, crmlead.go,
+// phonebookform.go).
 func (c *convView) renderSidePanel() goapp.UI {
 	if !c.convLoaded {
 		return goapp.Aside().ID("side-panel").Class("side-panel").Aria("label", "Details").Body(
@@ -21,7 +22,12 @@ func (c *convView) renderSidePanel() goapp.UI {
 	sections := []goapp.UI{
 		guestSection(c.conv),
 		c.conversationSection(),
-		// Assignment, CRM lead, phonebook and meeting card go here.
+		goapp.If(c.conv.Channel == model.ChannelMeeting, func() goapp.UI {
+			return &meetingCard{ConversationID: c.conv.ID, Me: c.Me}
+		}),
+		&assignPanel{Conv: c.conv, Me: c.Me},
+		&crmLead{Conv: c.conv},
+		&phonebookForm{ConversationID: c.conv.ID, Guest: c.conv.Guest},
 	}
 	return goapp.Aside().ID("side-panel").Class("side-panel").Aria("label", "Details").Body(sections...)
 }
@@ -69,11 +75,6 @@ func guestSection(conv model.Conversation) goapp.UI {
 
 func (c *convView) conversationSection() goapp.UI {
 	conv := c.conv
-	service := serviceTag(conv)
-	var serviceValue goapp.UI = panelText("")
-	if service != "" {
-		serviceValue = goapp.Span().Class("tag tag-service").Text(service)
-	}
 	assignee := "Unassigned"
 	if conv.AssigneeID != nil {
 		assignee = c.agents[*conv.AssigneeID]
@@ -86,9 +87,25 @@ func (c *convView) conversationSection() goapp.UI {
 	}
 	return panelSection("panel-conversation", "Conversation",
 		panelField("Channel", panelText(channelLabel(conv.Channel))),
-		panelField("Service", serviceValue),
+		panelField("Tags", conversationTags(conv)),
 		panelField("Status", goapp.Span().Class("status-badge status-"+string(conv.Status)).Text(statusLabel(conv.Status))),
 		panelField("Assignee", panelText(assignee)),
 		panelField("Started", goapp.Time().DateTime(conv.CreatedAt.Format(time.RFC3339)).Text(conv.CreatedAt.Local().Format("2 Jan 2006, 15:04"))),
+	)
+}
+
+// conversationTags is the seed's "Conversation tags": the Service (call
+// group) and the Company from the CRM, linked to its record.
+func conversationTags(conv model.Conversation) goapp.UI {
+	service := serviceTag(conv)
+	company, hasCompany := companyTag(conv)
+	if service == "" && !hasCompany {
+		return goapp.Span().ID("conv-tags").Class("panel-empty").Text("—")
+	}
+	return goapp.Span().ID("conv-tags").Class("tag-row").Body(
+		goapp.If(service != "", func() goapp.UI {
+			return goapp.Span().Class("tag tag-service").Title("Service").Text(service)
+		}),
+		goapp.If(hasCompany, func() goapp.UI { return renderCompanyTag(company, true) }),
 	)
 }
