@@ -46,9 +46,15 @@ type convView struct {
 
 	statusBusy bool
 	statusErr  string
+
+	// self is the component's own context. Answers to a click report back
+	// through it: go-app drops a Dispatch whose source element is gone, and
+	// a live event may swap Resolve for Reopen before the answer arrives.
+	self goapp.Context
 }
 
 func (c *convView) OnMount(ctx goapp.Context) {
+	c.self = ctx
 	c.live = browserLive(ctx)
 	ctx.Handle(actionEvent, c.onEvent)
 	ctx.Handle(actionConnection, c.onConnection)
@@ -277,15 +283,15 @@ func (c *convView) markRead(ctx goapp.Context) {
 }
 
 func (c *convView) onSetStatus(status model.Status) goapp.EventHandler {
-	return func(ctx goapp.Context, _ goapp.Event) {
+	return func(_ goapp.Context, _ goapp.Event) {
 		if c.statusBusy {
 			return
 		}
 		c.statusBusy, c.statusErr = true, ""
-		id, load := c.shown, c.loads
-		ctx.Async(func() {
-			conv, err := api().SetStatus(ctx, id, status)
-			ctx.Dispatch(func(ctx goapp.Context) {
+		id, load, self := c.shown, c.loads, c.self
+		self.Async(func() {
+			conv, err := api().SetStatus(self, id, status)
+			self.Dispatch(func(ctx goapp.Context) {
 				if err == nil {
 					// The list learns at once, even if the agent has
 					// moved on; the event follows.
