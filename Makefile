@@ -11,7 +11,7 @@ CHROMIUM  ?= /usr/bin/chromium
 APT_GET   := DEBIAN_FRONTEND=noninteractive apt-get
 SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test build wasm bench vet deps deps-postgres deps-chromium deps-radicale clean
+.PHONY: run test build wasm bench vet deps deps-postgres deps-chromium deps-radicale deps-axe clean
 
 run: deps-postgres build
 	FRONTDESK_DEMO=true ./$(BIN)
@@ -47,7 +47,7 @@ vet:
 # Every test runs against the private PostgreSQL (or DATABASE_URL when set),
 # each in its own database cloned from a migrated template. Backend packages
 # run under the race detector.
-test: deps-postgres deps-chromium deps-radicale vet build
+test: deps-postgres deps-chromium deps-radicale deps-axe vet build
 	$(GO) run ./cmd/withdb -dir .data/test-postgres -- \
 		$(GO) test -race -count=1 -timeout 15m ./backend/... ./model/... ./assets/... ./app/... ./cmd/... ./widget/...
 
@@ -55,7 +55,7 @@ bench: deps-postgres build
 	$(GO) run ./cmd/withdb -dir .data/test-postgres -- \
 		$(GO) test -run '^$$' -bench . -benchmem ./backend/...
 
-deps: deps-postgres deps-chromium deps-radicale
+deps: deps-postgres deps-chromium deps-radicale deps-axe
 
 deps-postgres:
 	@if [ -z "$(PG_BIN)" ]; then \
@@ -74,6 +74,21 @@ deps-radicale:
 	@if ! command -v radicale >/dev/null 2>&1; then \
 		echo "Installing Debian's radicale for the calendar tests…"; \
 		$(SUDO) $(APT_GET) update && $(SUDO) $(APT_GET) install -y --no-install-recommends radicale; \
+	fi
+
+AXE_VERSION := 4.14.1
+AXE_DIR     := .cache/npm/node_modules/axe-core
+
+# axe-core, from npm, for the accessibility tests (cmd/frontdesk/a11y_test.go
+# reads $(AXE_DIR)/axe.min.js).
+deps-axe:
+	@if ! grep -qs '"version": "$(AXE_VERSION)"' $(AXE_DIR)/package.json; then \
+		if ! command -v npm >/dev/null 2>&1; then \
+			echo "Installing Debian's npm for axe-core…"; \
+			$(SUDO) $(APT_GET) update && $(SUDO) $(APT_GET) install -y --no-install-recommends npm; \
+		fi; \
+		echo "Installing axe-core $(AXE_VERSION) into .cache/npm…"; \
+		npm install --no-save --no-audit --no-fund --prefix .cache/npm axe-core@$(AXE_VERSION); \
 	fi
 
 clean:

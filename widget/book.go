@@ -40,9 +40,9 @@ type booking struct {
 	day   string              // the chosen day
 	start string              // the chosen slot
 	busy  bool                // a booking, change or cancellation is in flight
-	// refocus puts focus back on the grid after it is redrawn, when the
-	// visitor was moving through it with the keyboard.
-	refocus bool
+	// focusTo is the day that takes focus once its month is drawn, when
+	// the visitor moved there from another month with the keyboard.
+	focusTo string
 
 	token   string // mode manage: the manage token
 	meeting model.GuestMeeting
@@ -56,6 +56,7 @@ func startBooking() chan func() {
 	b := &booking{jobs: make(chan func(), 256), ui: findBookUI(), locale: pageLocale(), first: weekStart()}
 	b.mode = dataset(b.ui.app, "mode")
 	b.ui.bind(b)
+	startEmbeddedPage()
 	if b.mode == modeManage {
 		go b.bootManage()
 	} else {
@@ -146,12 +147,17 @@ func (b *booking) changeZone(zone string) {
 // reports whether it moved.
 func (b *booking) showMonth(n int) bool {
 	m := b.month.Add(n)
-	if m.Before(b.thisMonth()) || b.thisMonth().Add(monthsAhead).Before(m) {
+	if !b.inRange(m) {
 		return false
 	}
 	b.month, b.seek = m, 0
 	b.loadSlots()
 	return true
+}
+
+// inRange reports whether the picker may show m.
+func (b *booking) inRange(m calendar.Month) bool {
+	return !m.Before(b.thisMonth()) && !b.thisMonth().Add(monthsAhead).Before(m)
 }
 
 // loadSlots asks for the free slots of the month shown. Answers to earlier
@@ -188,9 +194,9 @@ func (b *booking) slotsLoaded(gen int, list model.SlotList, err error) {
 		b.renderSlots()
 		switch e, _ := model.AsError(err); {
 		case e != nil && e.Status == statusNotFound:
-			b.showError(text.linkGone)
+			b.showError(text.LinkGone)
 		case e != nil && e.Fields["tz"] != "":
-			b.showError(text.zoneUnsupported)
+			b.showError(text.ZoneUnsupported)
 		default:
 			b.showError(errorText(err))
 		}
@@ -225,41 +231,44 @@ func (b *booking) selectDay(date string) {
 	b.renderSlots()
 }
 
-// moveFocus moves through the month's free days with the keyboard, as in a
-// date picker: arrows by day and week, Home and End to the first and last
-// free day, Page Up and Down by month.
+// moveFocus moves through the days with the keyboard as the ARIA date
+// picker grid does: the arrows by day and by week (into the next or
+// previous month at its edges), Home and End to the first and last day of
+// the week, Page Up and Page Down to the same day of the previous or next
+// month. Days without free times take focus too (they are announced as
+// unavailable); Enter or Space on a free day chooses it.
 func (b *booking) moveFocus(from, key string) {
-	steps := map[string]int{"ArrowLeft": -1, "ArrowRight": 1, "ArrowUp": -7, "ArrowDown": 7}
+	var to string
 	switch key {
-	case "PageUp", "PageDown":
-		n := 1
-		if key == "PageUp" {
-			n = -1
-		}
-		b.refocus = b.showMonth(n)
+	case "ArrowLeft":
+		to = calendar.AddDays(from, -1)
+	case "ArrowRight":
+		to = calendar.AddDays(from, 1)
+	case "ArrowUp":
+		to = calendar.AddDays(from, -7)
+	case "ArrowDown":
+		to = calendar.AddDays(from, 7)
+	case "Home":
+		to, _ = calendar.WeekBounds(from, b.first)
+	case "End":
+		_, to = calendar.WeekBounds(from, b.first)
+	case "PageUp":
+		to = calendar.AddMonths(from, -1)
+	case "PageDown":
+		to = calendar.AddMonths(from, 1)
+	default:
 		return
-	case "Home", "End":
-		days := b.freeDays()
-		if len(days) == 0 {
-			return
-		}
-		to := days[0]
-		if key == "End" {
-			to = days[len(days)-1]
-		}
+	}
+	if b.month.Contains(to) {
 		b.ui.focusDay(to)
 		return
 	}
-	step, ok := steps[key]
-	if !ok {
+	m, err := calendar.MonthOf(to)
+	if err != nil || !b.inRange(m) {
 		return
 	}
-	for d := calendar.AddDays(from, step); b.month.Contains(d); d = calendar.AddDays(d, step) {
-		if b.free(d) {
-			b.ui.focusDay(d)
-			return
-		}
-	}
+	b.month, b.seek, b.focusTo = m, 0, to
+	b.loadSlots()
 }
 
 // freeDays lists the month's days that have slots, in order.
@@ -275,16 +284,23 @@ func (b *booking) freeDays() []string {
 	return out
 }
 
-// tabDay is the one day of the grid in the tab order: the chosen day, else
-// the first free one.
+// tabDay is the one day of the grid in the tab order: the day the
+// keyboard is moving to, else the chosen day, else the first free one,
+// else today or the month's first.
 func (b *booking) tabDay() string {
-	if b.month.Contains(b.day) && b.free(b.day) {
+	switch {
+	case b.month.Contains(b.focusTo):
+		return b.focusTo
+	case b.month.Contains(b.day) && b.free(b.day):
 		return b.day
 	}
 	if days := b.freeDays(); len(days) > 0 {
 		return days[0]
 	}
-	return ""
+	if b.month.Contains(b.today) {
+		return b.today
+	}
+	return b.month.First()
 }
 
 // selectSlot moves on to the details (or, rescheduling, the confirmation)
@@ -339,11 +355,11 @@ func (b *booking) submit() {
 	req := model.BookingRequest{
 		Start: b.start, Duration: b.duration, TimeZone: b.zone,
 		Name: trimmed(u.name), Email: trimmed(u.email), Phone: trimmed(u.phone), Notes: trimmed(u.notes),
-		Language: dom.Window.Get("navigator").Get("language").String(),
+		Language: pageLang(),
 	}
 	problems := map[string]string{}
 	if req.Name == "" {
-		problems["name"] = text.nameRequired
+		problems["name"] = text.NameRequired
 	}
 	if msg := checkEmail(req.Email, true); msg != "" {
 		problems["email"] = msg
@@ -376,12 +392,12 @@ func (b *booking) refused(err error) {
 	case e == nil:
 		b.showError(errorText(err))
 	case e.Code == model.CodeSlotTaken:
-		b.slotGone(text.slotTaken)
+		b.slotGone(text.SlotTaken)
 	case e.Fields["start"] != "" || e.Fields["duration"] != "":
 		// Too soon, past the horizon, outside the hours: choose again.
 		b.slotGone(e.Message)
 	case e.Status == statusNotFound && b.mode == modeBook:
-		b.showError(text.linkGone)
+		b.showError(text.LinkGone)
 	case len(e.Fields) > 0 && b.mode == modeBook:
 		problems := map[string]string{}
 		for k, msg := range e.Fields {
@@ -401,8 +417,8 @@ func (b *booking) confirm(out model.Booking, email string) {
 	dom.Show(u.picker, false)
 	dom.Show(u.form, false)
 	dom.SetText(u.confirmWhen, b.fmt.when(out.Meeting.Start.Format(time.RFC3339), out.Meeting.Duration))
-	dom.SetText(u.confirmWith, fmt.Sprintf(text.meetingWith, out.AgentName))
-	dom.SetText(u.confirmEmail, fmt.Sprintf(text.confirmEmail, email))
+	dom.SetText(u.confirmWith, fmt.Sprintf(text.MeetingWith, out.AgentName))
+	dom.SetText(u.confirmEmail, fmt.Sprintf(text.ConfirmEmail, email))
 	u.conversationLink.Set("href", out.ConversationURL)
 	u.manageLink.Set("href", out.ManageURL)
 	dom.Show(u.confirmation, true)
@@ -413,14 +429,14 @@ func (b *booking) setBusy(busy bool) {
 	b.busy = busy
 	u := &b.ui
 	u.submit.Set("disabled", busy)
-	label := text.book
+	label := text.Book
 	switch {
 	case b.mode == modeManage && busy:
-		label = text.moving
+		label = text.Moving
 	case b.mode == modeManage:
-		label = text.move
+		label = text.Move
 	case busy:
-		label = text.booking
+		label = text.Booking
 	}
 	dom.SetText(u.submit, label)
 }
@@ -435,9 +451,9 @@ func (b *booking) clearError() { b.showError("") }
 // fieldProblem turns an API field message ("is required") into a sentence
 // under the field.
 func fieldProblem(field, msg string) string {
-	label := map[string]string{"name": text.fieldName, "email": text.fieldEmail, "phone": text.fieldPhone, "notes": text.fieldNotes}[field]
+	label := map[string]string{"name": text.FieldName, "email": text.FieldEmail, "phone": text.FieldPhone, "notes": text.FieldNotes}[field]
 	if label == "" {
 		return msg
 	}
-	return fmt.Sprintf(text.fieldProblem, label, msg)
+	return fmt.Sprintf(text.FieldProblem, label, msg)
 }

@@ -84,6 +84,9 @@ func (u *bookUI) bind(b *booking) {
 	on(u.days, "keydown", func(ev js.Value) {
 		date := closestData(ev, "button[data-date]", "date")
 		key := ev.Get("key").String()
+		if ev.Get("altKey").Bool() || ev.Get("ctrlKey").Bool() || ev.Get("metaKey").Bool() {
+			return
+		}
 		switch key {
 		case "ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown":
 			if date == "" {
@@ -134,7 +137,7 @@ func option(value, label string, selected bool) js.Value {
 func (u *bookUI) fillDurations(durations []int, chosen int) {
 	u.duration.Set("textContent", "")
 	for _, d := range durations {
-		u.duration.Call("append", option(strconv.Itoa(d), fmt.Sprintf(text.minutes, d), d == chosen))
+		u.duration.Call("append", option(strconv.Itoa(d), fmt.Sprintf(text.Minutes, d), d == chosen))
 	}
 }
 
@@ -165,12 +168,12 @@ func (u *bookUI) fillWeekdays(f *formats, first time.Weekday) {
 	}
 }
 
-// renderMonth draws the month's grid: a button per day, enabled and marked
-// when the day has a slot. One day is in the tab order; arrows move
-// between free days (moveFocus).
+// renderMonth draws the month's grid: a button per day, marked when the
+// day has a slot and aria-disabled when not. One day is in the tab order;
+// the keys move between days (moveFocus).
 func (b *booking) renderMonth() {
 	u := &b.ui
-	focused := u.days.Call("contains", dom.Document.Get("activeElement")).Bool() || b.refocus
+	focused := u.days.Call("contains", dom.Document.Get("activeElement")).Bool() || b.focusTo != ""
 	loaded := b.byDay != nil
 	dom.SetText(u.monthTitle, b.fmt.monthName(b.month))
 	u.prev.Set("disabled", !b.thisMonth().Before(b.month))
@@ -189,9 +192,12 @@ func (b *booking) renderMonth() {
 		}
 		u.days.Call("append", tr)
 	}
-	if focused && loaded && tab != "" {
-		b.refocus = false
+	if focused {
+		// While the month loads, focus waits on its day, marked busy.
 		u.focusDay(tab)
+		if loaded {
+			b.focusTo = ""
+		}
 	}
 }
 
@@ -203,11 +209,15 @@ func (b *booking) dayButton(date string, tab bool) js.Value {
 	n, _ := strconv.Atoi(date[8:])
 	dom.SetText(btn, strconv.Itoa(n))
 	label := b.fmt.day(date)
-	if free {
+	switch {
+	case free:
 		btn.Get("classList").Call("add", "bk-day--free")
-		label += ", " + text.dayFree
-	} else {
-		btn.Set("disabled", true)
+		label += ", " + text.DayFree
+	case b.byDay != nil:
+		label += ", " + text.DayNotFree
+		btn.Call("setAttribute", "aria-disabled", "true")
+	default:
+		btn.Call("setAttribute", "aria-disabled", "true")
 	}
 	btn.Call("setAttribute", "aria-label", label)
 	btn.Call("setAttribute", "aria-pressed", strconv.FormatBool(date == b.day))
@@ -249,18 +259,18 @@ func (u *bookUI) focusDay(date string) {
 func (b *booking) renderSlots() {
 	u := &b.ui
 	u.slots.Set("textContent", "")
-	title, note := text.chooseDay, ""
+	title, note := text.ChooseDay, ""
 	switch {
 	case b.byDay == nil:
-		note = text.loadingSlots
+		note = text.LoadingSlots
 	case len(b.byDay) == 0:
-		note = text.noSlotsMonth
+		note = text.NoSlotsMonth
 	case b.day == "":
-		note = text.pickDay
+		note = text.PickDay
 	default:
 		title = b.fmt.day(b.day)
 		starts := b.byDay[b.day]
-		note = fmt.Sprintf(text.slotsCount, len(starts))
+		note = fmt.Sprintf(text.SlotsCount, len(starts))
 		for _, s := range starts {
 			btn := dom.Create("button", "bk-slot")
 			btn.Set("type", "button")

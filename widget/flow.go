@@ -35,7 +35,7 @@ func (a *app) boot() {
 	s, err := a.loadSetup()
 	if err != nil {
 		dom.Window.Get("console").Call("error", "frontdesk chat:", err.Error())
-		a.do(func() { a.ui.setStatus(text.unavailable) })
+		a.do(func() { a.ui.setStatus(text.Unavailable) })
 		return
 	}
 
@@ -78,7 +78,7 @@ type setup struct {
 // loadSetup loads the settings of the page's mode: the widget's, the
 // personal link's agent, or the conversation the page is for.
 func (a *app) loadSetup() (setup, error) {
-	onRetry := func(error) { a.do(func() { a.ui.setStatus(text.cannotLoad) }) }
+	onRetry := func(error) { a.do(func() { a.ui.setStatus(text.CannotLoad) }) }
 	switch a.mode {
 	case modeLink:
 		var card model.AgentCard
@@ -100,14 +100,16 @@ func (a *app) loadSetup() (setup, error) {
 		}
 		label := gc.WidgetTitle
 		if name == "" {
-			name, label = text.conversation, ""
+			name, label = text.Conversation, ""
 		} else if label == "" {
-			label = text.conversation
+			label = text.Conversation
 		}
 		return setup{cfg: model.WidgetConfig{Name: name, Online: gc.Online}, conv: &gc, label: label}, nil
 	default:
 		var cfg model.WidgetConfig
-		if err := retry(func() error { return call("GET", widgetPath(a.key), nil, &cfg) }, onRetry); err != nil {
+		// ?lang= lets the server pick the greeting written for the page's
+		// language.
+		if err := retry(func() error { return call("GET", widgetPath(a.key)+"?lang="+pageLang(), nil, &cfg) }, onRetry); err != nil {
 			return setup{}, err
 		}
 		return setup{cfg: cfg, label: cfg.Name}, nil
@@ -163,9 +165,9 @@ func (a *app) configure(s setup) {
 	switch {
 	case cfg.BookingSlug == "" || a.mode == modeConversation:
 	case a.mode == modeLink:
-		a.ui.offerBooking("/l/" + dom.Encode(cfg.BookingSlug) + "/book")
+		a.ui.offerBooking("/l/" + dom.Encode(cfg.BookingSlug) + "/book?lang=" + pageLang())
 	default:
-		a.ui.offerBooking("/l/" + dom.Encode(cfg.BookingSlug) + "/book?key=" + dom.Encode(a.key))
+		a.ui.offerBooking("/l/" + dom.Encode(cfg.BookingSlug) + "/book?key=" + dom.Encode(a.key) + "&lang=" + pageLang())
 	}
 }
 
@@ -213,9 +215,9 @@ func (a *app) render() {
 	switch {
 	case a.agentName != "":
 	case a.online:
-		dom.SetText(u.subtitle, text.online)
+		dom.SetText(u.subtitle, text.Online)
 	default:
-		dom.SetText(u.subtitle, text.away)
+		dom.SetText(u.subtitle, text.Away)
 	}
 	a.renderStatus()
 	a.placeFocus()
@@ -227,12 +229,12 @@ func (a *app) render() {
 func (a *app) renderStatus() {
 	switch {
 	case a.conv != nil && !a.connected && a.attempts > 0:
-		a.ui.setStatus(text.reconnecting)
+		a.ui.setStatus(text.Reconnecting)
 	case !a.online && a.email != "":
-		a.ui.setStatus(fmt.Sprintf(text.offlineEmailKnown, a.email))
+		a.ui.setStatus(fmt.Sprintf(text.OfflineEmailKnown, a.email))
 	case !a.online && !visible(a.ui.offline):
 		// (The offline form, when shown, says it itself.)
-		a.ui.setStatus(text.offline)
+		a.ui.setStatus(text.Offline)
 	default:
 		a.ui.setStatus("")
 	}
@@ -252,7 +254,7 @@ func (a *app) withConversation(f func()) {
 	a.creating = true
 	start := model.StartConversation{
 		VisitorToken: a.visitor, Name: a.name, Email: a.email,
-		Language: dom.Window.Get("navigator").Get("language").String(),
+		Language: pageLang(),
 	}
 	path := widgetPath(a.key) + "/conversations"
 	if a.mode == modeLink {
@@ -261,7 +263,7 @@ func (a *app) withConversation(f func()) {
 	go func() {
 		var gc model.GuestConversation
 		err := retry(func() error { return call("POST", path, start, &gc) },
-			func(error) { a.do(func() { a.ui.setStatus(text.cannotLoad) }) })
+			func(error) { a.do(func() { a.ui.setStatus(text.CannotLoad) }) })
 		a.do(func() {
 			a.creating = false
 			if err != nil {
@@ -284,7 +286,7 @@ func (a *app) startFailed(err error) {
 	a.waiting = nil
 	u := &a.ui
 	u.prechatSubmit.Set("disabled", false)
-	dom.SetText(u.prechatSubmit, text.startChat)
+	dom.SetText(u.prechatSubmit, text.StartChat)
 	if visible(u.prechat) {
 		a.showFieldErrors(err, u.prechatError)
 		return
@@ -293,7 +295,7 @@ func (a *app) startFailed(err error) {
 		a.thread.Fail(p.ClientID, err)
 		a.updatePending(p)
 	}
-	a.ui.setStatus(fmt.Sprintf(text.conversationCreateErr, errorText(err)))
+	a.ui.setStatus(fmt.Sprintf(text.ConversationCreateErr, errorText(err)))
 }
 
 // showFieldErrors puts a validation error's field messages under their
@@ -322,7 +324,7 @@ func (a *app) submitPrechat() {
 	email := strings.TrimSpace(u.prechatEmail.Get("value").String())
 	nameErr, emailErr := "", ""
 	if a.cfg.PreChatName && name == "" {
-		nameErr = text.nameRequired
+		nameErr = text.NameRequired
 	}
 	if a.cfg.PreChatEmail {
 		emailErr = checkEmail(email, true)
@@ -340,10 +342,10 @@ func (a *app) submitPrechat() {
 	}
 	a.name, a.email = name, email
 	u.prechatSubmit.Set("disabled", true)
-	dom.SetText(u.prechatSubmit, text.starting)
+	dom.SetText(u.prechatSubmit, text.Starting)
 	a.withConversation(func() {
 		u.prechatSubmit.Set("disabled", false)
-		dom.SetText(u.prechatSubmit, text.startChat)
+		dom.SetText(u.prechatSubmit, text.StartChat)
 		a.render()
 		u.composer.Call("focus")
 	})
@@ -381,7 +383,7 @@ func (a *app) submitOfflineEmail() {
 				}
 				a.email = email
 				a.render()
-				a.ui.announce(fmt.Sprintf(text.emailSaved, email))
+				a.ui.announce(fmt.Sprintf(text.EmailSaved, email))
 				u.composer.Call("focus")
 			})
 		}()
@@ -392,13 +394,13 @@ func (a *app) submitOfflineEmail() {
 func checkEmail(email string, required bool) string {
 	switch {
 	case email == "" && required:
-		return text.emailRequired
+		return text.EmailRequired
 	case email == "":
 		return ""
 	}
 	at := strings.LastIndexByte(email, '@')
 	if at < 1 || at == len(email)-1 || strings.ContainsAny(email, " \t\n") || !strings.Contains(email[at:], ".") {
-		return text.emailInvalid
+		return text.EmailInvalid
 	}
 	return ""
 }

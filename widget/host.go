@@ -35,7 +35,7 @@ const (
 	msgHello  = "hello"  // loader → frame: {open, resizable}: resizable is false when the frame fills a small screen
 	msgOpen   = "open"   // loader → frame: shown
 	msgClose  = "close"  // both ways: hidden / please hide
-	msgConfig = "config" // frame → loader: {name, color, onColor} to paint the launcher
+	msgConfig = "config" // frame → loader: {name, color, onColor, lang} to paint and label the launcher
 	msgUnread = "unread" // frame → loader: {count, alert}: badge, and a sound and title flash when alert
 	msgResize = "resize" // frame → loader: {size: "normal" | "large"}
 )
@@ -109,6 +109,9 @@ func (h *host) sendConfig() {
 	ds := h.a.ui.app.Get("dataset")
 	h.post(map[string]any{
 		"fd": msgConfig, "name": ds.Get("name"), "color": ds.Get("color"), "onColor": ds.Get("onColor"),
+		// The frame's language may differ from the loader's guess: the
+		// widget's settings can fix it.
+		"lang": pageLang(),
 	})
 }
 

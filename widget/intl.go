@@ -143,7 +143,7 @@ func (f *formats) time(rfc string) string { return f.clock.Call("format", jsDate
 func (f *formats) when(rfc string, minutes int) string {
 	start := jsDate(rfc)
 	end := dom.Window.Get("Date").New(start.Call("getTime").Float() + float64(minutes)*60000)
-	return fmt.Sprintf(text.when, f.dayLong.Call("format", start).String(),
+	return fmt.Sprintf(text.When, f.dayLong.Call("format", start).String(),
 		f.clock.Call("formatRange", start, end).String(), strings.ReplaceAll(f.zone, "_", " "))
 }
 

@@ -132,7 +132,7 @@ func (a *app) frame(sock *dom.Socket, data string) {
 // refused handles an error frame: a message the server will not store, or
 // a problem with the connection itself.
 func (a *app) refused(ev model.Event) {
-	err := errors.New(text.failed)
+	err := errors.New(text.Failed)
 	if ev.Error != nil {
 		err = ev.Error
 	}
@@ -184,9 +184,9 @@ func (a *app) addMessages(msgs []model.Message, live bool) {
 		if live && m.AuthorKind != model.AuthorGuest {
 			who := m.AuthorName
 			if who == "" {
-				who = text.company
+				who = text.Company
 			}
-			u.announce(who + ": " + m.Body)
+			u.announce(fmt.Sprintf(text.NewMessage, who, m.Body))
 			alert = true
 		}
 	}
@@ -272,9 +272,9 @@ func (a *app) refreshConversation() {
 func (a *app) agentTyping() {
 	who := a.agentName
 	if who == "" {
-		who = text.anAgent
+		who = text.AnAgent
 	}
-	dom.SetText(a.ui.typing, fmt.Sprintf(text.typing, who))
+	dom.SetText(a.ui.typing, fmt.Sprintf(text.Typing, who))
 	follow := a.ui.nearBottom()
 	dom.Show(a.ui.typing, true)
 	if follow {

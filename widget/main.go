@@ -40,6 +40,8 @@ const (
 )
 
 func main() {
+	loadText()
+	trapFocus()
 	var jobs chan func()
 	switch dataset(dom.ByID("app"), "mode") {
 	case modeBook, modeManage:

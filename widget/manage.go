@@ -23,12 +23,12 @@ func (b *booking) bootManage() {
 	token := dataset(b.ui.app, "token")
 	var gm model.GuestMeeting
 	err := retry(func() error { return call("GET", meetingPath(token), nil, &gm) },
-		func(error) { b.do(func() { dom.SetText(b.ui.status, text.cannotLoadPage) }) })
+		func(error) { b.do(func() { dom.SetText(b.ui.status, text.CannotLoadPage) }) })
 	b.do(func() {
 		dom.SetText(b.ui.status, "")
 		if err != nil {
 			if e, ok := model.AsError(err); ok && e.Status == statusNotFound {
-				dom.SetText(b.ui.status, text.meetingNotFound)
+				dom.SetText(b.ui.status, text.MeetingNotFound)
 			} else {
 				dom.SetText(b.ui.status, errorText(err))
 			}
@@ -50,24 +50,24 @@ func (b *booking) showMeeting(gm model.GuestMeeting, note string) {
 		zone = detectedZone()
 	}
 	f := newFormats(b.locale, zone)
-	dom.SetText(u.manageTitle, fmt.Sprintf(text.meetingWith, gm.AgentName))
+	dom.SetText(u.manageTitle, fmt.Sprintf(text.MeetingWith, gm.AgentName))
 	dom.SetText(u.manageWhen, f.when(m.Start.Format(time.RFC3339), m.Duration))
 
 	open := m.Status == model.MeetingScheduled && time.Now().Before(m.End())
 	switch {
 	case note != "":
 	case m.Status == model.MeetingCancelled:
-		note = text.meetingCancelled
+		note = text.MeetingCancelled
 	case !open:
-		note = text.meetingPast
+		note = text.MeetingPast
 	default:
-		note = text.meetingScheduled
+		note = text.MeetingScheduled
 	}
 	dom.SetText(u.manageStatus, note)
 	u.manageWhen.Get("classList").Call("toggle", "bk-when--cancelled", m.Status == model.MeetingCancelled)
 	// A cancelled or past meeting: offer a new one with the same agent.
 	if !open && gm.AgentSlug != "" {
-		u.rebook.Set("href", "/l/"+dom.Encode(gm.AgentSlug)+"/book")
+		u.rebook.Set("href", "/l/"+dom.Encode(gm.AgentSlug)+"/book?lang="+pageLang())
 	}
 	dom.Show(u.rebook, !open && gm.AgentSlug != "")
 	dom.Show(u.manageActions, open)
@@ -124,7 +124,7 @@ func (b *booking) reschedule() {
 			dom.Show(b.ui.form, false)
 			dom.Show(b.ui.picker, false)
 			b.start = ""
-			b.showMeeting(gm, text.meetingMoved)
+			b.showMeeting(gm, text.MeetingMoved)
 			b.ui.manageTitle.Call("focus")
 		})
 	}()
@@ -161,7 +161,7 @@ func (b *booking) cancelMeeting() {
 				b.showError(errorText(err))
 				return
 			}
-			b.showMeeting(gm, fmt.Sprintf(text.meetingCancelledNow, gm.AgentName))
+			b.showMeeting(gm, fmt.Sprintf(text.MeetingCancelledNow, gm.AgentName))
 			u.manageTitle.Call("focus")
 		})
 	}()

@@ -171,11 +171,11 @@ func (u *ui) scrollToBottom() { u.scroll.Set("scrollTop", u.scroll.Get("scrollHe
 func messageEl(m model.Message, prev *model.Message) js.Value {
 	li := dom.Create("li", "fd-msg fd-msg--"+string(m.AuthorKind))
 	li.Call("setAttribute", "data-seq", strconv.FormatInt(m.Seq, 10))
-	who := text.you
+	who := text.You
 	if m.AuthorKind != model.AuthorGuest {
 		who = m.AuthorName
 		if who == "" {
-			who = text.company
+			who = text.Company
 		}
 	}
 	if m.AuthorKind == model.AuthorAgent && (prev == nil || prev.AuthorKind != m.AuthorKind || prev.AuthorName != m.AuthorName) {
@@ -193,7 +193,7 @@ func messageEl(m model.Message, prev *model.Message) js.Value {
 func pendingEl(p *chat.Pending) js.Value {
 	li := dom.Create("li", "fd-msg fd-msg--guest fd-msg--pending")
 	li.Call("setAttribute", "data-client-id", p.ClientID)
-	li.Call("append", srOnly(text.you+": "), bubble(p.Body), meta("", text.sending))
+	li.Call("append", srOnly(text.You+": "), bubble(p.Body), meta("", text.Sending))
 	updatePending(li, p)
 	return li
 }
@@ -205,16 +205,16 @@ func updatePending(li js.Value, p *chat.Pending) {
 	m := li.Call("querySelector", ".fd-meta")
 	switch {
 	case p.Err != nil:
-		dom.SetText(m, text.notSent+" "+errorText(p.Err))
+		dom.SetText(m, text.NotSent+" "+errorText(p.Err))
 		retry := dom.Create("button", "fd-retry")
 		retry.Set("type", "button")
 		retry.Call("setAttribute", "data-retry", p.ClientID)
-		dom.SetText(retry, text.retry)
+		dom.SetText(retry, text.Retry)
 		m.Call("append", retry)
 	case p.Sent():
-		dom.SetText(m, text.sent)
+		dom.SetText(m, text.Sent)
 	default:
-		dom.SetText(m, text.sending)
+		dom.SetText(m, text.Sending)
 	}
 }
 
@@ -236,14 +236,19 @@ func srOnly(s string) js.Value {
 	return el
 }
 
+// messageClock formats messages' times, made once.
+var messageClock js.Value
+
 // timeOf formats a message's time in the visitor's locale and zone (Go's
 // own zone in the browser is a fixed offset without DST rules).
 func timeOf(m model.Message) string {
 	if m.CreatedAt.IsZero() {
 		return ""
 	}
-	d := dom.Window.Get("Date").New(float64(m.CreatedAt.UnixMilli()))
-	return d.Call("toLocaleTimeString", js.Undefined(), map[string]any{"hour": "numeric", "minute": "2-digit"}).String()
+	if messageClock.IsUndefined() {
+		messageClock = dateFormat(pageLocale(), map[string]any{"hour": "numeric", "minute": "2-digit"})
+	}
+	return messageClock.Call("format", float64(m.CreatedAt.UnixMilli())).String()
 }
 
 // announce reads a new message out to screen readers, once.

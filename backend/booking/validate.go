@@ -40,7 +40,11 @@ func validateBooking(req *model.BookingRequest) (time.Time, *time.Location, erro
 		f.Add("phone", "must be a phone number like +49 30 1234567")
 	}
 	validate.Text(&f, "notes", req.Notes, 0, 2000)
+	// Only the primary tag ("de" of "de-CH") chooses the emails' language.
 	req.Language = strings.ToLower(strings.TrimSpace(req.Language))
+	if i := strings.IndexAny(req.Language, "-_"); i >= 0 {
+		req.Language = req.Language[:i]
+	}
 	if req.Language == "" {
 		req.Language = "en"
 	}

@@ -65,9 +65,9 @@ func (n *Notifier) event(rec postgres.MeetingRecord, t texts) invite.Event {
 	return invite.Event{
 		UID: m.UID, Sequence: m.Sequence, Start: m.Start, End: m.End(), TimeZone: m.TimeZone,
 		Summary:     fmt.Sprintf(t.EventSummary, rec.Agent.Name, guestName(m.Guest, t)),
-		Description: fmt.Sprintf(t.EventDescription, n.link("/chat/"+rec.ConversationToken)),
-		Location:    n.link("/chat/" + rec.ConversationToken),
-		URL:         n.link("/chat/" + rec.ConversationToken),
+		Description: fmt.Sprintf(t.EventDescription, n.guestLink("/chat/"+rec.ConversationToken, rec.Language)),
+		Location:    n.guestLink("/chat/"+rec.ConversationToken, rec.Language),
+		URL:         n.guestLink("/chat/"+rec.ConversationToken, rec.Language),
 		Organizer:   invite.Person{Name: rec.Agent.Name, Email: rec.Agent.Email},
 		Attendees:   []invite.Attendee{{Name: m.Guest.Name, Email: m.Guest.Email}},
 	}
@@ -102,7 +102,7 @@ func (n *Notifier) meetingEmails(ctx context.Context, tx bun.Tx, rec postgres.Me
 		when := gt.when(m.Start, m.Duration, m.TimeZone)
 		var subject string
 		var paras []string
-		action := &mail.Link{Text: gt.OpenConversation, URL: n.link("/chat/" + rec.ConversationToken)}
+		action := &mail.Link{Text: gt.OpenConversation, URL: n.guestLink("/chat/"+rec.ConversationToken, rec.Language)}
 		switch kind {
 		case kindBooked:
 			subject = fmt.Sprintf(gt.BookedSubject, rec.Agent.Name)
@@ -115,7 +115,7 @@ func (n *Notifier) meetingEmails(ctx context.Context, tx bun.Tx, rec postgres.Me
 			paras = []string{fmt.Sprintf(gt.CancelledBody, rec.Agent.Name), when}
 		}
 		if kind != kindCancelled {
-			paras = append(paras, fmt.Sprintf(gt.ManageLine, n.link("/m/"+rec.ManageToken)))
+			paras = append(paras, fmt.Sprintf(gt.ManageLine, n.guestLink("/m/"+rec.ManageToken, rec.Language)))
 		}
 		if err := mail.Enqueue(ctx, n.Queue, tx, mail.Message{
 			To:      []mail.Address{{Name: m.Guest.Name, Email: m.Guest.Email}},
@@ -231,7 +231,7 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 			t := catalog(rec.Language)
 			subject := fmt.Sprintf(t.ReminderSubject, rec.Agent.Name)
 			paras := []string{fmt.Sprintf(t.ReminderBody, rec.Agent.Name), t.when(m.Start, m.Duration, m.TimeZone)}
-			action := &mail.Link{Text: t.OpenConversation, URL: n.link("/chat/" + rec.ConversationToken)}
+			action := &mail.Link{Text: t.OpenConversation, URL: n.guestLink("/chat/"+rec.ConversationToken, rec.Language)}
 			return mail.Enqueue(ctx, n.Queue, tx, mail.Message{
 				To:      []mail.Address{{Name: m.Guest.Name, Email: m.Guest.Email}},
 				Subject: subject, Text: mail.TextBody(subject, paras, action), HTML: mail.HTMLBody(subject, paras, action),

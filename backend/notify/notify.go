@@ -60,6 +60,15 @@ func (n *Notifier) link(path string) string {
 	return strings.TrimRight(n.BaseURL.String(), "/") + path
 }
 
+// guestLink is a visitor page in the guest's language, whatever device
+// opens it.
+func (n *Notifier) guestLink(path, lang string) string {
+	if lang == "" {
+		return n.link(path)
+	}
+	return n.link(path) + "?lang=" + url.QueryEscape(lang)
+}
+
 // Register adds this package's workers.
 func (n *Notifier) Register(workers *river.Workers) error {
 	if err := river.AddWorkerSafely(workers, &offlineWorker{n: n}); err != nil {
@@ -129,7 +138,7 @@ func (w *offlineWorker) Work(ctx context.Context, job *river.Job[OfflineReplyArg
 		for _, m := range msgs {
 			paras = append(paras, m.AuthorName+":\n"+m.Body)
 		}
-		action := &mail.Link{Text: t.OpenConversation, URL: n.link("/chat/" + access.Token)}
+		action := &mail.Link{Text: t.OpenConversation, URL: n.guestLink("/chat/"+access.Token, access.Language)}
 		subject := fmt.Sprintf(t.ReplySubject, msgs[len(msgs)-1].AuthorName)
 		return mail.Enqueue(ctx, n.Queue, tx, mail.Message{
 			To:      []mail.Address{{Name: access.Conversation.Guest.Name, Email: access.Conversation.Guest.Email}},

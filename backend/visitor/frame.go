@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/frontdesk/frontdesk/model"
+	"github.com/frontdesk/frontdesk/widget/i18n"
 )
 
 // boot starts the WebAssembly of every page that runs it: instantiate it
@@ -33,6 +34,9 @@ type frameData struct {
 	Name, Color, OnColor string
 	Initial              string
 	Page                 bool // a page of its own, not in a website's iframe
+	Lang                 string
+	T                    pageStrings
+	Text                 i18n.Widget // the WebAssembly's sentences, as JSON in the page
 	WasmURL, WasmExecURL string
 	CSS, BrandCSS        template.CSS
 	Boot                 template.JS
@@ -44,7 +48,7 @@ func (h *Handler) prepareFrame() error {
 		return fmt.Errorf("visitor: %w", err)
 	}
 	h.frameCSS = string(css)
-	h.frame, err = template.ParseFS(files, "files/frame.html")
+	h.frame, err = template.New("frame.html").Option("missingkey=error").ParseFS(files, "files/frame.html")
 	if err != nil {
 		return fmt.Errorf("visitor: frame template: %w", err)
 	}
@@ -63,7 +67,8 @@ func (h *Handler) serveFrame(w http.ResponseWriter, r *http.Request) {
 		h.widgetError(w, r, err)
 		return
 	}
-	h.renderChat(w, r, frameData{Mode: "widget", Key: wd.PublicKey, Title: "Chat with " + wd.Name, Name: wd.Name, Color: wd.Color},
+	c := h.language(r)
+	h.renderChat(w, r, c, frameData{Mode: "widget", Key: wd.PublicKey, Title: fmt.Sprintf(c.Page.ChatWith, wd.Name), Name: wd.Name, Color: wd.Color},
 		frameAncestors(h.opts.BaseURL, wd.AllowedOrigins))
 }
 
@@ -78,16 +83,17 @@ func (h *Handler) widget(ctx context.Context, key string) (model.Widget, error) 
 // widgetError answers for a widget that could not be found.
 func (h *Handler) widgetError(w http.ResponseWriter, r *http.Request, err error) {
 	if e, ok := model.AsError(err); ok && e.Code == model.CodeNotFound {
-		h.unavailable(w, http.StatusNotFound)
+		h.unavailable(w, r, http.StatusNotFound)
 		return
 	}
 	h.log.ErrorContext(r.Context(), "widget: look up", "err", err)
-	h.unavailable(w, http.StatusInternalServerError)
+	h.unavailable(w, r, http.StatusInternalServerError)
 }
 
-// renderChat renders the chat page; ancestors is its CSP frame-ancestors
-// directive.
-func (h *Handler) renderChat(w http.ResponseWriter, r *http.Request, data frameData, ancestors string) {
+// renderChat renders the chat page in c's language; ancestors is its CSP
+// frame-ancestors directive.
+func (h *Handler) renderChat(w http.ResponseWriter, r *http.Request, c *catalog, data frameData, ancestors string) {
+	data.Lang, data.T, data.Text = c.Lang, c.Page, c.Widget
 	color := brandColor(data.Color)
 	onColor := textOn(color)
 	brand := ":root{--fd-brand:" + color + ";--fd-on-brand:" + onColor + "}"
@@ -97,7 +103,7 @@ func (h *Handler) renderChat(w http.ResponseWriter, r *http.Request, data frameD
 	var buf bytes.Buffer
 	if err := h.frame.Execute(&buf, data); err != nil {
 		h.log.ErrorContext(r.Context(), "chat page: render", "err", err)
-		h.unavailable(w, http.StatusInternalServerError)
+		h.unavailable(w, r, http.StatusInternalServerError)
 		return
 	}
 
@@ -116,13 +122,15 @@ func (h *Handler) renderChat(w http.ResponseWriter, r *http.Request, data frameD
 }
 
 // unavailable answers in place of the chat, inside the customer's page.
-func (h *Handler) unavailable(w http.ResponseWriter, status int) {
+func (h *Handler) unavailable(w http.ResponseWriter, r *http.Request, status int) {
+	c := h.language(r)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", cachePage)
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 	w.WriteHeader(status)
-	fmt.Fprint(w, `<!doctype html><html lang="en"><meta charset="utf-8"><title>Chat unavailable</title>`+
-		`<p style="font:15px system-ui,sans-serif;padding:24px;color:#334155">This chat is not available right now.</p></html>`)
+	fmt.Fprintf(w, `<!doctype html><html lang="%s"><meta charset="utf-8"><title>%s</title>`+
+		`<main><p style="font:15px system-ui,sans-serif;padding:24px;color:#334155">%s</p></main></html>`,
+		c.Lang, template.HTMLEscapeString(c.Page.UnavailableTitle), template.HTMLEscapeString(c.Page.Unavailable))
 }
 
 // frameAncestors says which pages may embed the frame: the widget's allowed

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/frontdesk/frontdesk/model"
+	"github.com/frontdesk/frontdesk/widget/i18n"
 )
 
 // The pages a guest reaches by link rather than through a website:
@@ -33,76 +34,11 @@ type LinkLookup interface {
 	Card(ctx context.Context, slug string) (model.AgentCard, error)
 }
 
-// pageStrings is every sentence of the server-rendered visitor pages, in
-// one place for translation.
-type pageStrings struct {
-	Lang, Footer, Loading, Failed, NoScript, Optional            string
-	Online, Away, Chat, Schedule, PhotoAlt, ChatWith, BackToCard string
-	NotFoundTitle, LinkNotFound, MeetingNotFound, ChatNotFound   string
-	ChooseTime, ChooseDay, Duration, TimeZone, PrevMonth         string
-	NextMonth, Details, ChangeTime, Name, Email, Phone, Notes    string
-	Book, Booked, OpenConversation, ManageLink, BackToChat       string
-	ManageTitle, Reschedule, Cancel, CancelAsk, CancelYes        string
-	CancelKeep, NewTime, ConfirmNewTime, Move, Conversation      string
-	Rebook                                                       string
-}
-
-var pageText = pageStrings{
-	Lang:     "en",
-	Footer:   "Powered by Frontdesk",
-	Loading:  "Loading…",
-	Failed:   "This page could not start. Please reload it.",
-	NoScript: "This page needs JavaScript to show free times.",
-	Optional: "(optional)",
-
-	Online:     "Online now",
-	Away:       "Away right now: leave a message and get the reply by email.",
-	Chat:       "Chat",
-	Schedule:   "Schedule a meeting",
-	PhotoAlt:   "Photo of %s",
-	ChatWith:   "Chat with %s",
-	BackToCard: "%s's page",
-
-	NotFoundTitle:   "Page not found",
-	LinkNotFound:    "There is no personal link at this address. Please check the link you were given.",
-	MeetingNotFound: "This meeting link is not valid. Please use the link in your latest email.",
-	ChatNotFound:    "This conversation link is not valid. Please use the link in your email.",
-
-	ChooseTime: "Choose a time",
-	ChooseDay:  "Choose a day",
-	Duration:   "Duration",
-	TimeZone:   "Time zone",
-	PrevMonth:  "Previous month",
-	NextMonth:  "Next month",
-	Details:    "Your details",
-	ChangeTime: "Change time",
-	Name:       "Name",
-	Email:      "Email",
-	Phone:      "Phone",
-	Notes:      "Notes",
-
-	Book:             "Book meeting",
-	Booked:           "Your meeting is booked",
-	OpenConversation: "Open the conversation",
-	ManageLink:       "Reschedule or cancel",
-	BackToChat:       "Back to chat",
-
-	ManageTitle:    "Your meeting",
-	Reschedule:     "Reschedule",
-	Cancel:         "Cancel meeting",
-	CancelAsk:      "Cancel this meeting? We will let the other side know by email.",
-	CancelYes:      "Yes, cancel it",
-	CancelKeep:     "Keep it",
-	NewTime:        "Choose a new time",
-	ConfirmNewTime: "Move your meeting",
-	Move:           "Move meeting here",
-	Conversation:   "Conversation",
-	Rebook:         "Book a new meeting",
-}
-
 // pageData fills files/pages.html.
 type pageData struct {
+	Lang    string
 	T       pageStrings
+	Text    i18n.Widget // the WebAssembly's sentences, as JSON in the page
 	Title   string
 	CSS     template.CSS
 	Card    model.AgentCard
@@ -132,7 +68,7 @@ func (h *Handler) preparePages() error {
 		return fmt.Errorf("visitor: %w", err)
 	}
 	h.pagesCSS = string(css)
-	h.pages, err = template.ParseFS(files, "files/pages.html")
+	h.pages, err = template.New("pages.html").Option("missingkey=error").ParseFS(files, "files/pages.html")
 	if err != nil {
 		return fmt.Errorf("visitor: pages template: %w", err)
 	}
@@ -145,11 +81,11 @@ func (h *Handler) linkCard(w http.ResponseWriter, r *http.Request, ancestors str
 	card, err := h.opts.Links.Card(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		if e, ok := model.AsError(err); ok && e.Code == model.CodeNotFound {
-			h.notFound(w, r, pageText.LinkNotFound, ancestors)
+			h.notFound(w, r, h.language(r).Page.LinkNotFound, ancestors)
 			return card, false
 		}
 		h.log.ErrorContext(r.Context(), "personal link: load card", "err", err)
-		h.unavailable(w, http.StatusInternalServerError)
+		h.unavailable(w, r, http.StatusInternalServerError)
 		return card, false
 	}
 	return card, true
@@ -161,10 +97,10 @@ func (h *Handler) serveCard(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	base := "/l/" + url.PathEscape(card.Slug)
+	base, q := "/l/"+url.PathEscape(card.Slug), langQuery(explicitLang(r))
 	h.renderPage(w, r, http.StatusOK, "card", pageData{
-		Title: card.Name + pageTitleSuffix(card.Organization), Card: card, Photo: photo(card, false),
-		ChatURL: base + "/chat", BookURL: base + "/book",
+		Title: card.Name + pageTitleSuffix(card.Organization), Card: card, Photo: photo(h.language(r), card, false),
+		ChatURL: base + "/chat" + q, BookURL: base + "/book" + q,
 	}, frameSelf)
 }
 
@@ -174,8 +110,9 @@ func (h *Handler) serveLinkChat(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.renderChat(w, r, frameData{
-		Mode: "link", Link: card.Slug, Title: fmt.Sprintf(pageText.ChatWith, card.Name), Name: card.Name, Page: true,
+	c := h.language(r)
+	h.renderChat(w, r, c, frameData{
+		Mode: "link", Link: card.Slug, Title: fmt.Sprintf(c.Page.ChatWith, card.Name), Name: card.Name, Page: true,
 	}, frameSelf)
 }
 
@@ -200,13 +137,16 @@ func (h *Handler) serveBook(w http.ResponseWriter, r *http.Request) {
 	for i, d := range card.Durations {
 		durations[i] = strconv.Itoa(d)
 	}
+	c := h.language(r)
 	data := pageData{
-		Title: pageText.Schedule + " · " + card.Name, Card: card, Photo: photo(card, true), Mode: "book",
+		Title: c.Page.Schedule + " · " + card.Name, Card: card, Photo: photo(c, card, true), Mode: "book",
 		Subtitle: joinNonEmpty(" · ", card.Title, card.Organization), Durations: strings.Join(durations, ","),
-		BackURL: "/l/" + url.PathEscape(card.Slug), BackLabel: fmt.Sprintf(pageText.BackToCard, card.Name),
+		BackURL: "/l/" + url.PathEscape(card.Slug) + langQuery(explicitLang(r)), BackLabel: fmt.Sprintf(c.Page.BackToCard, card.Name),
 	}
 	if key != "" {
-		data.Embed, data.BackURL, data.BackLabel = true, "/widget/frame?key="+url.QueryEscape(key), pageText.BackToChat
+		// Back in the widget's frame, in the language the widget speaks.
+		data.Embed, data.BackLabel = true, c.Page.BackToChat
+		data.BackURL = "/widget/frame?key=" + url.QueryEscape(key) + "&" + langParam + "=" + c.Lang
 	}
 	h.renderPage(w, r, http.StatusOK, "book", data, ancestors)
 }
@@ -220,35 +160,37 @@ var tokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{22,64}$`)
 func (h *Handler) serveManage(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	if !tokenPattern.MatchString(token) {
-		h.notFound(w, r, pageText.MeetingNotFound, frameSelf)
+		h.notFound(w, r, h.language(r).Page.MeetingNotFound, frameSelf)
 		return
 	}
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	h.renderPage(w, r, http.StatusOK, "book", pageData{Title: pageText.ManageTitle, Mode: "manage", Token: token}, frameSelf)
+	h.renderPage(w, r, http.StatusOK, "book", pageData{Title: h.language(r).Page.ManageTitle, Mode: "manage", Token: token}, frameSelf)
 }
 
 // serveConversation renders a conversation's chat by its access token.
 func (h *Handler) serveConversation(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	if !tokenPattern.MatchString(token) {
-		h.notFound(w, r, pageText.ChatNotFound, frameSelf)
+		h.notFound(w, r, h.language(r).Page.ChatNotFound, frameSelf)
 		return
 	}
-	h.renderChat(w, r, frameData{Mode: "conversation", Token: token, Title: pageText.Conversation, Name: pageText.Conversation, Page: true}, frameSelf)
+	c := h.language(r)
+	h.renderChat(w, r, c, frameData{Mode: "conversation", Token: token, Title: c.Page.Conversation, Name: c.Page.Conversation, Page: true}, frameSelf)
 }
 
 // frameSelf keeps a page out of other sites' frames.
 const frameSelf = "frame-ancestors 'self'"
 
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request, msg, ancestors string) {
-	h.renderPage(w, r, http.StatusNotFound, "notfound", pageData{Title: pageText.NotFoundTitle, Message: msg}, ancestors)
+	h.renderPage(w, r, http.StatusNotFound, "notfound", pageData{Title: h.language(r).Page.NotFoundTitle, Message: msg}, ancestors)
 }
 
 // renderPage renders one of files/pages.html's pages. Pages that run the
 // WebAssembly (those with a Mode) get its script and the CSP for it; the
 // others run no script at all.
 func (h *Handler) renderPage(w http.ResponseWriter, r *http.Request, status int, name string, data pageData, ancestors string) {
-	data.T, data.CSS = pageText, template.CSS(h.pagesCSS)
+	c := h.language(r)
+	data.Lang, data.T, data.Text, data.CSS = c.Lang, c.Page, c.Widget, template.CSS(h.pagesCSS)
 	csp := "default-src 'none'; img-src 'self' https: data:; base-uri 'none'; form-action 'none'"
 	if data.Mode != "" {
 		data.WasmURL, data.WasmExecURL, data.Boot = h.wasmPath, h.execPath, template.JS(boot)
@@ -257,7 +199,7 @@ func (h *Handler) renderPage(w http.ResponseWriter, r *http.Request, status int,
 	var buf bytes.Buffer
 	if err := h.pages.ExecuteTemplate(&buf, name, data); err != nil {
 		h.log.ErrorContext(r.Context(), "visitor page: render", "page", name, "err", err)
-		h.unavailable(w, http.StatusInternalServerError)
+		h.unavailable(w, r, http.StatusInternalServerError)
 		return
 	}
 	hd := w.Header()
@@ -270,12 +212,21 @@ func (h *Handler) renderPage(w http.ResponseWriter, r *http.Request, status int,
 
 // photo is the agent's picture when it is one the page may show (https or
 // our own), else their initial.
-func photo(c model.AgentCard, small bool) photoData {
-	p := photoData{Alt: fmt.Sprintf(pageText.PhotoAlt, c.Name), Initial: initial(c.Name), Small: small}
+func photo(lang *catalog, c model.AgentCard, small bool) photoData {
+	p := photoData{Alt: fmt.Sprintf(lang.Page.PhotoAlt, c.Name), Initial: initial(c.Name), Small: small}
 	if strings.HasPrefix(c.PhotoURL, "https://") || (strings.HasPrefix(c.PhotoURL, "/") && !strings.HasPrefix(c.PhotoURL, "//")) {
 		p.Photo = c.PhotoURL
 	}
 	return p
+}
+
+// langQuery is the query that keeps a page's explicit language on a link
+// ("" when the browser's languages chose it).
+func langQuery(lang string) string {
+	if lang == "" {
+		return ""
+	}
+	return "?" + langParam + "=" + lang
 }
 
 func pageTitleSuffix(org string) string {

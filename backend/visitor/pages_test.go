@@ -1,6 +1,7 @@
 package visitor_test
 
 import (
+	"bytes"
 	"net/http"
 	"regexp"
 	"strings"
@@ -118,7 +119,7 @@ func TestBookingPageEmbedded(t *testing.T) {
 	e := newEnv(t)
 	_, body := page(t, e, "/l/anna/book?key="+e.locked.PublicKey, http.StatusOK,
 		"frame-ancestors 'self' https://frontdesk.example.com https://shop.example.org http://localhost:3000")
-	if !strings.Contains(body, `<a id="back" class="pg-back" href="/widget/frame?key=wk_locked">← Back to chat</a>`) {
+	if !strings.Contains(body, `<a id="back" class="pg-back" href="/widget/frame?key=wk_locked&amp;lang=en">← Back to chat</a>`) {
 		t.Error("the embedded booking page does not lead back to the chat")
 	}
 	if !strings.Contains(body, `class="pg pg--embed"`) {
@@ -207,6 +208,42 @@ func wasmServed(t *testing.T, e *env, body string) {
 		}
 		if resp, _ := get(t, e.srv.URL+m[1]); resp.StatusCode != http.StatusOK {
 			t.Errorf("%s: status %d", m[1], resp.StatusCode)
+		}
+	}
+}
+
+// TestPagesSpeakTheVisitorsLanguage: the pages follow Accept-Language, a
+// ?lang= overrides it, English is the fallback; the WebAssembly's
+// sentences come in the page, in the same language.
+func TestPagesSpeakTheVisitorsLanguage(t *testing.T) {
+	e := newEnv(t)
+	tests := []struct {
+		path, accept, lang string
+		want               []string
+	}{
+		{"/l/anna/book", "de-CH, de;q=0.9, en;q=0.8", "de", []string{"<h1>Termin vereinbaren</h1>", `"StartChat":"Chat starten"`}},
+		{"/l/anna/book", "fr-FR", "fr", []string{"<h1>Prendre rendez-vous</h1>", `"Minutes":"%d minutes"`, `"Book":"Réserver"`}},
+		{"/l/anna/book?lang=it", "de", "it", []string{"<h1>Fissa un appuntamento</h1>", `"Book":"Prenota"`}},
+		{"/l/anna/book", "ja, pt;q=0.9", "en", []string{"<h1>Schedule a meeting</h1>"}},
+		{"/l/anna?lang=es", "", "es", []string{">Reservar una cita</a>", `href="/l/anna/book?lang=es"`, `href="/l/anna/chat?lang=es"`}},
+		{"/l/anna", "es", "es", []string{`href="/l/anna/book"`}}, // the browser's choice needs no ?lang=
+		{"/widget/frame?key=" + e.open.PublicKey + "&lang=de", "en", "de", []string{`aria-label="Chat schließen"`, `placeholder="Nachricht schreiben…"`, `<script id="fd-text" type="application/json">{"You":"Sie"`}},
+		{"/widget/frame?key=" + e.open.PublicKey, "it-IT", "it", []string{`>Avvia la chat</button>`}},
+		{"/l/nobody", "de", "de", []string{"Seite nicht gefunden"}},
+	}
+	for _, tt := range tests {
+		resp, body := get(t, e.srv.URL+tt.path, "Accept-Language", tt.accept)
+		if resp.StatusCode != 200 && resp.StatusCode != 404 {
+			t.Fatalf("%s: %d", tt.path, resp.StatusCode)
+		}
+		s := string(body)
+		if !bytes.Contains(body, []byte(`<html lang="`+tt.lang+`">`)) {
+			t.Errorf("%s (%s): not a %s page", tt.path, tt.accept, tt.lang)
+		}
+		for _, w := range tt.want {
+			if !bytes.Contains(body, []byte(w)) {
+				t.Errorf("%s (%s): no %s in\n%s", tt.path, tt.accept, w, s)
+			}
 		}
 	}
 }

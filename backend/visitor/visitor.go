@@ -78,6 +78,8 @@ type Handler struct {
 	pages     *template.Template
 	pagesCSS  string
 	demo      []byte
+
+	catalogs map[string]*catalog // by language (lang.go)
 }
 
 // WasmFile is the build output of ./widget in BuildDir, the one
@@ -107,9 +109,16 @@ func New(opts Options) (*Handler, error) {
 		h.log = slog.Default()
 	}
 
+	var err error
+	if h.catalogs, err = loadCatalogs(); err != nil {
+		return nil, err
+	}
 	loader, err := files.ReadFile("files/widget.js")
 	if err != nil {
 		return nil, fmt.Errorf("visitor: %w", err)
+	}
+	if loader, err = withLoaderText(loader, h.catalogs); err != nil {
+		return nil, err
 	}
 	if h.loader, err = newAsset("text/javascript; charset=utf-8", cacheLoader, loader); err != nil {
 		return nil, fmt.Errorf("visitor: widget.js: %w", err)

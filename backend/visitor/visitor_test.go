@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -23,6 +24,7 @@ import (
 	"github.com/frontdesk/frontdesk/backend/postgres"
 	"github.com/frontdesk/frontdesk/backend/visitor"
 	"github.com/frontdesk/frontdesk/model"
+	"github.com/frontdesk/frontdesk/widget/i18n"
 )
 
 var base, _ = url.Parse("https://frontdesk.example.com")
@@ -202,8 +204,8 @@ func TestLoader(t *testing.T) {
 		if got := resp.Header.Get("Content-Encoding"); got != tt.encoding {
 			t.Errorf("Accept-Encoding %q: Content-Encoding %q, want %q", tt.accept, got, tt.encoding)
 		}
-		if !bytes.Equal(decodeBody(t, tt.encoding, body), want) {
-			t.Errorf("Accept-Encoding %q: body does not decode to widget.js", tt.accept)
+		if got := decodeBody(t, tt.encoding, body); !loaderMatches(t, got, want) {
+			t.Errorf("Accept-Encoding %q: body does not decode to widget.js with its sentences", tt.accept)
 		}
 		for k, v := range map[string]string{
 			"Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=3600",
@@ -222,6 +224,28 @@ func TestLoader(t *testing.T) {
 	if resp.StatusCode != http.StatusNotModified || len(body) != 0 {
 		t.Errorf("revalidation: status %d, %d bytes", resp.StatusCode, len(body))
 	}
+}
+
+// loaderMatches reports whether got is the loader file want with every
+// language's sentences in place of its /*FD_TEXT*/{} mark.
+func loaderMatches(t *testing.T, got, want []byte) bool {
+	t.Helper()
+	before, after, ok := bytes.Cut(want, []byte("/*FD_TEXT*/{}"))
+	if !ok || !bytes.HasPrefix(got, before) || !bytes.HasSuffix(got, after) || len(got) < len(before)+len(after) {
+		return false
+	}
+	var texts map[string]map[string]string
+	if err := json.Unmarshal(got[len(before):len(got)-len(after)], &texts); err != nil {
+		t.Errorf("the loader's sentences: %v", err)
+		return false
+	}
+	for _, lang := range i18n.Languages {
+		if texts[lang]["Open"] == "" || texts[lang]["Unread"] == "" {
+			t.Errorf("the loader has no %s sentences: %v", lang, texts[lang])
+			return false
+		}
+	}
+	return true
 }
 
 // TestLoaderBudget holds the loader to P1's 4 KB brotli, as served.

@@ -177,3 +177,46 @@ func Durations(offered []int, current int) []int {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// Weekday is the day of the week of a civil date (Sunday when date is not
+// one).
+func Weekday(date string) time.Weekday {
+	t, err := ParseDate(date)
+	if err != nil {
+		return time.Sunday
+	}
+	return t.Weekday()
+}
+
+// WeekBounds are the first and last days of the week, starting on
+// weekStart, that date falls in, kept inside date's month: the Home and
+// End keys of the date grid go there.
+func WeekBounds(date string, weekStart time.Weekday) (first, last string) {
+	m, err := MonthOf(date)
+	if err != nil {
+		return "", ""
+	}
+	lead := (int(Weekday(date)) - int(weekStart) + 7) % 7
+	first, last = AddDays(date, -lead), AddDays(date, 6-lead)
+	if !m.Contains(first) {
+		first = m.First()
+	}
+	if !m.Contains(last) {
+		last = m.Last()
+	}
+	return first, last
+}
+
+// AddMonths moves a civil date n months on (or back), to the same day of
+// the month or, when that month is shorter, its last day: Page Up and Page
+// Down in the date grid.
+func AddMonths(date string, n int) string {
+	t, err := ParseDate(date)
+	if err != nil {
+		return ""
+	}
+	m := Month{t.Year(), t.Month()}.Add(n)
+	last, _ := ParseDate(m.Last())
+	day := min(t.Day(), last.Day())
+	return FormatDate(time.Date(m.Year, m.Month, day, 0, 0, 0, 0, time.UTC))
+}

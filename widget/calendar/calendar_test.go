@@ -180,3 +180,44 @@ func TestDurations(t *testing.T) {
 		}
 	}
 }
+
+func TestWeekBounds(t *testing.T) {
+	tests := []struct {
+		date        string
+		start       time.Weekday
+		first, last string
+	}{
+		{"2026-12-09", time.Monday, "2026-12-07", "2026-12-13"}, // a Wednesday
+		{"2026-12-09", time.Sunday, "2026-12-06", "2026-12-12"},
+		{"2026-12-02", time.Monday, "2026-12-01", "2026-12-06"}, // the week starts in November
+		{"2026-12-30", time.Monday, "2026-12-28", "2026-12-31"}, // and ends in January
+		{"2026-12-07", time.Monday, "2026-12-07", "2026-12-13"}, // on the week's first day
+		{"2026-12-13", time.Monday, "2026-12-07", "2026-12-13"}, // and its last
+	}
+	for _, tt := range tests {
+		first, last := WeekBounds(tt.date, tt.start)
+		if first != tt.first || last != tt.last {
+			t.Errorf("WeekBounds(%s, %s) = %s, %s; want %s, %s", tt.date, tt.start, first, last, tt.first, tt.last)
+		}
+	}
+}
+
+func TestAddMonths(t *testing.T) {
+	tests := []struct {
+		date string
+		n    int
+		want string
+	}{
+		{"2026-12-15", 1, "2027-01-15"},
+		{"2026-12-15", -1, "2026-11-15"},
+		{"2027-01-31", 1, "2027-02-28"}, // a shorter month: its last day
+		{"2028-01-31", 1, "2028-02-29"}, // a leap year
+		{"2026-03-31", -1, "2026-02-28"},
+		{"not a date", 1, ""},
+	}
+	for _, tt := range tests {
+		if got := AddMonths(tt.date, tt.n); got != tt.want {
+			t.Errorf("AddMonths(%s, %d) = %q, want %q", tt.date, tt.n, got, tt.want)
+		}
+	}
+}

@@ -14,6 +14,13 @@
   if (!script || w.__frontdeskWidget) return;
   w.__frontdeskWidget = 1;
   var key = script.getAttribute("data-frontdesk-widget") || "";
+  // The launcher's words in each language (the server fills them in), and
+  // the visitor's: the site owner's data-frontdesk-lang, else the first of
+  // the browser's languages we speak, else English. The frame is asked
+  // for the same language.
+  var TEXT = /*FD_TEXT*/{};
+  var lang = pick([script.getAttribute("data-frontdesk-lang") || ""].concat(navigator.languages || [navigator.language || ""]));
+  var T = TEXT[lang] || TEXT.en || {};
   var origin = new URL(script.src, location.href).origin;
   var store = "frontdesk:" + key;
   var root, button, badge, frame, isOpen = false, ready = false, large = false;
@@ -46,7 +53,8 @@
     "#fd-widget.fd-large #fd-frame{width:min(720px,calc(100% - 40px));height:calc(100% - 112px)}" +
     "@media (max-width:480px){#fd-frame,#fd-widget.fd-large #fd-frame{right:0;bottom:0;width:100%;height:100%;border-radius:0}" +
     "#fd-widget.fd-open #fd-launcher{display:none}}" +
-    "@media (prefers-reduced-motion:reduce){#fd-frame,#fd-launcher{transition:none}}";
+    "@media (prefers-reduced-motion:reduce){#fd-widget #fd-frame,#fd-widget.fd-open #fd-frame,#fd-launcher{transition:none}" +
+    "#fd-launcher:hover{transform:none}}";
 
   function svg(cls, path) {
     return '<svg class="' + cls + '" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="' + path + '"/></svg>';
@@ -58,16 +66,27 @@
     label();
   }
 
+  function has(l) { return Object.prototype.hasOwnProperty.call(TEXT, l); }
+
+  function pick(prefs) {
+    for (var i = 0; i < prefs.length; i++) {
+      var l = String(prefs[i]).toLowerCase().split(/[-_]/)[0];
+      if (has(l)) return l;
+    }
+    return "en";
+  }
+
+  function fill(s, v) { return String(s || "").replace(/%[sd]/, v); }
+
   // label brings the launcher's accessible name and badge up to date.
   function label() {
-    var name = saved.name ? " with " + saved.name : "";
-    var text = isOpen ? "Close chat" : "Open chat" + name;
-    if (unread && !isOpen) text += ", " + unread + " unread message" + (unread > 1 ? "s" : "");
+    var text = isOpen ? T.Close : saved.name ? fill(T.OpenWith, saved.name) : T.Open;
+    if (unread && !isOpen) text += ", " + fill(unread > 1 ? T.Unread : T.Unread1, unread);
     button.setAttribute("aria-label", text);
     button.setAttribute("aria-expanded", isOpen ? "true" : "false");
     badge.textContent = unread > 99 ? "99+" : String(unread);
     badge.hidden = !unread || isOpen;
-    if (frame) frame.title = "Chat" + name;
+    if (frame) frame.title = saved.name ? fill(T.FrameWith, saved.name) : T.Frame;
   }
 
   function draw() {
@@ -86,6 +105,7 @@
       '<span id="fd-badge" aria-hidden="true" hidden></span>';
     badge = button.lastChild;
     button.addEventListener("click", function () { isOpen ? close(true) : open(); });
+    button.addEventListener("keydown", function (e) { if (e.key === "Escape" && isOpen) close(true); });
     root.appendChild(button);
     (d.head || d.body).appendChild(style);
     d.body.appendChild(root);
@@ -96,7 +116,7 @@
     if (frame) return;
     frame = d.createElement("iframe");
     frame.id = "fd-frame";
-    frame.src = origin + "/widget/frame?key=" + encodeURIComponent(key);
+    frame.src = origin + "/widget/frame?key=" + encodeURIComponent(key) + "&lang=" + lang;
     root.insertBefore(frame, button);
     label();
   }
@@ -138,7 +158,7 @@
       var on = false;
       flashing = setInterval(function () {
         on = !on;
-        d.title = on ? "(" + unread + ") New message" : title;
+        d.title = on ? fill(T.Flash, unread) : title;
       }, 1000);
     }
     chime();
@@ -179,6 +199,7 @@
         post({ fd: "hello", open: isOpen, resizable: !w.matchMedia("(max-width:480px)").matches });
         break;
       case "config":
+        if (has(m.lang)) T = TEXT[lang = m.lang];
         saved = { name: String(m.name || ""), color: String(m.color || ""), onColor: String(m.onColor || "") };
         try { localStorage.setItem(store, JSON.stringify(saved)); } catch (err) {}
         paint(saved);
