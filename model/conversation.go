@@ -116,6 +116,11 @@ type WidgetConfig struct {
 	// Online is true while an agent who would get the conversation is
 	// connected; otherwise the widget asks for an email.
 	Online bool `json:"online"`
+	// Offline is the widget's own offline notice in the visitor's language;
+	// empty for the default wording.
+	Offline string `json:"offline,omitempty"`
+	// Language is the widget's fixed language; empty follows the visitor.
+	Language string `json:"language,omitempty"`
 	// BookingSlug is the personal link whose calendar "Book a meeting"
 	// offers; empty when nobody in the widget's service can be booked.
 	BookingSlug string `json:"booking_slug,omitempty"`

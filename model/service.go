@@ -39,30 +39,53 @@ type ServiceInput struct {
 
 // Widget is a website chat widget an organization embeds on its site.
 type Widget struct {
-	ID             int64     `json:"id"`
-	OrganizationID int64     `json:"organization_id"`
-	PublicKey      string    `json:"public_key"`
-	Name           string    `json:"name"`
-	Color          string    `json:"color"`
-	Greeting       string    `json:"greeting"`
-	ServiceID      *int64    `json:"service_id"`
-	PreChatName    bool      `json:"pre_chat_name"`
-	PreChatEmail   bool      `json:"pre_chat_email"`
-	AllowedOrigins []string  `json:"allowed_origins"`
-	CreatedAt      time.Time `json:"created_at"`
-	Snippet        string    `json:"snippet,omitempty"`
+	ID             int64    `json:"id"`
+	OrganizationID int64    `json:"organization_id"`
+	PublicKey      string   `json:"public_key"`
+	Name           string   `json:"name"`
+	Color          string   `json:"color"`
+	Greeting       string   `json:"greeting"`
+	ServiceID      *int64   `json:"service_id"`
+	PreChatName    bool     `json:"pre_chat_name"`
+	PreChatEmail   bool     `json:"pre_chat_email"`
+	AllowedOrigins []string `json:"allowed_origins"`
+	// Language fixes the widget's language ("de"); empty follows each
+	// visitor's browser.
+	Language string `json:"language"`
+	// Greetings and OfflineTexts override Greeting and the offline notice
+	// per language.
+	Greetings    map[string]string `json:"greetings"`
+	OfflineTexts map[string]string `json:"offline_texts"`
+	CreatedAt    time.Time         `json:"created_at"`
+	Snippet      string            `json:"snippet,omitempty"`
+}
+
+// Languages the visitor side speaks; English is the fallback.
+var Languages = []string{"en", "de", "fr", "it", "es"}
+
+// SupportedLanguage reports whether lang is one of Languages.
+func SupportedLanguage(lang string) bool {
+	for _, l := range Languages {
+		if l == lang {
+			return true
+		}
+	}
+	return false
 }
 
 // WidgetInput creates or patches a widget; nil fields are left unchanged
 // (or take their defaults on creation).
 type WidgetInput struct {
-	Name           *string   `json:"name,omitempty"`
-	Color          *string   `json:"color,omitempty"`
-	Greeting       *string   `json:"greeting,omitempty"`
-	ServiceID      *int64    `json:"service_id,omitempty"`
-	PreChatName    *bool     `json:"pre_chat_name,omitempty"`
-	PreChatEmail   *bool     `json:"pre_chat_email,omitempty"`
-	AllowedOrigins *[]string `json:"allowed_origins,omitempty"`
+	Name           *string            `json:"name,omitempty"`
+	Color          *string            `json:"color,omitempty"`
+	Greeting       *string            `json:"greeting,omitempty"`
+	ServiceID      *int64             `json:"service_id,omitempty"`
+	PreChatName    *bool              `json:"pre_chat_name,omitempty"`
+	PreChatEmail   *bool              `json:"pre_chat_email,omitempty"`
+	AllowedOrigins *[]string          `json:"allowed_origins,omitempty"`
+	Language       *string            `json:"language,omitempty"`
+	Greetings      *map[string]string `json:"greetings,omitempty"`
+	OfflineTexts   *map[string]string `json:"offline_texts,omitempty"`
 }
 
 // Contact is an entry of the organization's phonebook.

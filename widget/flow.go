@@ -154,6 +154,10 @@ func (a *app) configure(s setup) {
 		dom.SetText(a.ui.greeting, g)
 		dom.Show(a.ui.greeting, true)
 	}
+	if o := strings.TrimSpace(cfg.Offline); o != "" {
+		// The site owner's own wording for "nobody is here right now".
+		dom.SetText(a.ui.offlineIntro, o)
+	}
 	dom.Show(a.ui.prechatNameField, cfg.PreChatName)
 	dom.Show(a.ui.prechatEmailField, cfg.PreChatEmail)
 	if s.card != nil {

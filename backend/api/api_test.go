@@ -477,3 +477,28 @@ func TestOrganizationSettings(t *testing.T) {
 		t.Fatalf("session still shows %q", s.Organization.Name)
 	}
 }
+
+func TestWidgetLanguages(t *testing.T) {
+	e := newEnv(t)
+	admin := e.login("admin@acme.test")
+	var w model.Widget
+	admin.do("POST", "/api/v1/widgets", model.WidgetInput{Name: ptr("Site"), Greeting: ptr("Hello!"),
+		Greetings: &map[string]string{"de": "Hallo!"}, OfflineTexts: &map[string]string{"de": "Gerade ist niemand da."}}, &w)
+	guest := e.client()
+	for lang, want := range map[string][2]string{"de": {"Hallo!", "Gerade ist niemand da."}, "fr": {"Hello!", ""}, "": {"Hello!", ""}} {
+		var cfg model.WidgetConfig
+		guest.do("GET", "/api/v1/public/widgets/"+w.PublicKey+"?lang="+lang, nil, &cfg)
+		if cfg.Greeting != want[0] || cfg.Offline != want[1] {
+			t.Errorf("lang %q: greeting %q offline %q, want %q", lang, cfg.Greeting, cfg.Offline, want)
+		}
+	}
+	// A fixed language wins over the visitor's.
+	admin.do("PATCH", "/api/v1/widgets/"+itoa(w.ID), model.WidgetInput{Language: ptr("de")}, &w)
+	var cfg model.WidgetConfig
+	guest.do("GET", "/api/v1/public/widgets/"+w.PublicKey+"?lang=fr", nil, &cfg)
+	if cfg.Language != "de" || cfg.Greeting != "Hallo!" {
+		t.Fatalf("fixed language: %+v", cfg)
+	}
+	admin.wantError("PATCH", "/api/v1/widgets/"+itoa(w.ID), model.WidgetInput{Language: ptr("klingon")}, 422, model.CodeValidation)
+	admin.wantError("PATCH", "/api/v1/widgets/"+itoa(w.ID), model.WidgetInput{Greetings: &map[string]string{"xx": "?"}}, 422, model.CodeValidation)
+}

@@ -34,9 +34,19 @@ func (s *Server) widgetConfig(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The widget's fixed language, else the visitor's (?lang=), chooses
+	// its own greeting and offline notice; the default greeting otherwise.
+	lang := wd.Language
+	if lang == "" {
+		lang = r.URL.Query().Get("lang")
+	}
+	greeting := wd.Greeting
+	if g, ok := wd.Greetings[lang]; ok {
+		greeting = g
+	}
 	writeJSON(w, http.StatusOK, model.WidgetConfig{
-		Key: wd.PublicKey, Name: wd.Name, Color: wd.Color, Greeting: wd.Greeting,
-		PreChatName: wd.PreChatName, PreChatEmail: wd.PreChatEmail, Online: online, BookingSlug: slug,
+		Key: wd.PublicKey, Name: wd.Name, Color: wd.Color, Greeting: greeting, Offline: wd.OfflineTexts[lang],
+		Language: wd.Language, PreChatName: wd.PreChatName, PreChatEmail: wd.PreChatEmail, Online: online, BookingSlug: slug,
 	})
 	return nil
 }

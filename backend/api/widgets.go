@@ -94,6 +94,31 @@ func applyWidget(wd *model.Widget, in model.WidgetInput, creating bool) error {
 		}
 		wd.AllowedOrigins = origins
 	}
+	if in.Language != nil {
+		if *in.Language != "" && !model.SupportedLanguage(*in.Language) {
+			f.Add("language", "must be empty or one of "+strings.Join(model.Languages, ", "))
+		}
+		wd.Language = *in.Language
+	}
+	perLanguage := func(field string, in *map[string]string, dst *map[string]string) {
+		if in == nil {
+			return
+		}
+		out := map[string]string{}
+		for lang, text := range *in {
+			if !model.SupportedLanguage(lang) {
+				f.Add(field+"."+lang, "is not a supported language")
+				continue
+			}
+			validate.Text(&f, field+"."+lang, text, 0, 500)
+			if strings.TrimSpace(text) != "" {
+				out[lang] = text
+			}
+		}
+		*dst = out
+	}
+	perLanguage("greetings", in.Greetings, &wd.Greetings)
+	perLanguage("offline_texts", in.OfflineTexts, &wd.OfflineTexts)
 	return f.Err()
 }
 

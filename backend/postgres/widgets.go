@@ -21,8 +21,11 @@ type widgetRow struct {
 	ServiceID      *int64
 	PreChatName    bool
 	PreChatEmail   bool
-	AllowedOrigins []string  `bun:",array"`
-	CreatedAt      time.Time `bun:",nullzero,default:now()"`
+	AllowedOrigins []string `bun:",array"`
+	Language       string
+	Greetings      map[string]string `bun:",type:jsonb"`
+	OfflineTexts   map[string]string `bun:",type:jsonb"`
+	CreatedAt      time.Time         `bun:",nullzero,default:now()"`
 }
 
 func (r widgetRow) model() model.Widget {
@@ -33,8 +36,16 @@ func (r widgetRow) model() model.Widget {
 	return model.Widget{
 		ID: r.ID, OrganizationID: r.OrganizationID, PublicKey: r.PublicKey, Name: r.Name, Color: r.Color,
 		Greeting: r.Greeting, ServiceID: r.ServiceID, PreChatName: r.PreChatName, PreChatEmail: r.PreChatEmail,
-		AllowedOrigins: origins, CreatedAt: r.CreatedAt,
+		AllowedOrigins: origins, Language: r.Language, Greetings: orEmpty(r.Greetings), OfflineTexts: orEmpty(r.OfflineTexts),
+		CreatedAt: r.CreatedAt,
 	}
+}
+
+func orEmpty(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
 }
 
 // CreateWidget adds a website widget; w.PublicKey must be a fresh random key.
@@ -42,6 +53,7 @@ func (db *DB) CreateWidget(ctx context.Context, orgID int64, w model.Widget) (mo
 	row := widgetRow{
 		OrganizationID: orgID, PublicKey: w.PublicKey, Name: w.Name, Color: w.Color, Greeting: w.Greeting,
 		ServiceID: w.ServiceID, PreChatName: w.PreChatName, PreChatEmail: w.PreChatEmail, AllowedOrigins: w.AllowedOrigins,
+		Language: w.Language, Greetings: orEmpty(w.Greetings), OfflineTexts: orEmpty(w.OfflineTexts),
 	}
 	if row.AllowedOrigins == nil {
 		row.AllowedOrigins = []string{}
@@ -57,12 +69,14 @@ func (db *DB) UpdateWidget(ctx context.Context, orgID int64, w model.Widget) (mo
 	row := widgetRow{
 		ID: w.ID, OrganizationID: orgID, Name: w.Name, Color: w.Color, Greeting: w.Greeting,
 		ServiceID: w.ServiceID, PreChatName: w.PreChatName, PreChatEmail: w.PreChatEmail, AllowedOrigins: w.AllowedOrigins,
+		Language: w.Language, Greetings: orEmpty(w.Greetings), OfflineTexts: orEmpty(w.OfflineTexts),
 	}
 	if row.AllowedOrigins == nil {
 		row.AllowedOrigins = []string{}
 	}
 	res, err := db.Bun.NewUpdate().Model(&row).
-		Column("name", "color", "greeting", "service_id", "pre_chat_name", "pre_chat_email", "allowed_origins").
+		Column("name", "color", "greeting", "service_id", "pre_chat_name", "pre_chat_email", "allowed_origins",
+			"language", "greetings", "offline_texts").
 		Where("organization_id = ? AND id = ?", orgID, w.ID).Returning("*").Exec(ctx)
 	if err != nil {
 		return model.Widget{}, fmt.Errorf("update widget: %w", translate(err))

@@ -68,6 +68,10 @@ func (h *Handler) serveFrame(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := h.language(r)
+	if wd.Language != "" {
+		// The site owner fixed the widget's language.
+		c = h.catalogs[wd.Language]
+	}
 	h.renderChat(w, r, c, frameData{Mode: "widget", Key: wd.PublicKey, Title: fmt.Sprintf(c.Page.ChatWith, wd.Name), Name: wd.Name, Color: wd.Color},
 		frameAncestors(h.opts.BaseURL, wd.AllowedOrigins))
 }
