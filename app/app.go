@@ -16,7 +16,9 @@ import (
 
 // Paths of the app's screens. A conversation opens in the inbox at
 // /c/{id}: the same component as /, so the list and the live connection
-// stay as they are while the agent moves between conversations.
+// stay as they are while the agent moves between conversations. The other
+// screens' paths are beside them (PathPhonebook, PathMeetings,
+// PathAvailability, PathSettings).
 const (
 	PathInbox = "/"
 	PathLogin = "/login"
@@ -36,9 +38,27 @@ const ThemeColor = "#1d4ed8"
 // Register declares the app's routes. Both the browser and the server call
 // it before anything else: the server needs the routes to pre-render pages
 // and to answer 404 for paths the app does not know.
+//
+// Every signed-in screen is a frame (the navigation around the screen), so
+// moving between screens keeps the frame and replaces only the screen.
+//
+// In the browser, Register also puts the offline cache under the API
+// client, before any request: the screens then open with saved data when
+// the network is down (offline.go).
 func Register() {
-	goapp.Route(PathInbox, func() goapp.Composer { return &inbox{} })
-	goapp.RouteWithRegexp(pathConversationPattern, func() goapp.Composer { return &inbox{} })
+	if goapp.IsClient {
+		installOfflineCache()
+	}
+	at := func(s screen) func() goapp.Composer {
+		return func() goapp.Composer { return &frame{Screen: s} }
+	}
+	goapp.Route(PathInbox, at(screenInbox))
+	goapp.RouteWithRegexp(pathConversationPattern, at(screenInbox))
+	goapp.Route(PathPhonebook, at(screenPhonebook))
+	goapp.Route(PathMeetings, at(screenMeetings))
+	goapp.Route(PathAvailability, at(screenAvailability))
+	goapp.Route(PathSettings, at(screenSettings))
+	goapp.RouteWithRegexp(settingsPattern, at(screenSettings))
 	goapp.Route(PathLogin, func() goapp.Composer { return &login{} })
 }
 
@@ -73,14 +93,19 @@ type HandlerOptions struct {
 	Version string
 }
 
-// NewHandler returns the go-app handler for the pages (/, /c/{id} and /login) and the
-// PWA files at the root: /app.js, /app-worker.js, /wasm_exec.js,
-// /manifest.webmanifest and /app.css (go-app's loader styles). Mount it as
-// the server's fallback route; /web/ belongs to backend/web.
+// NewHandler returns the go-app handler for the pages (/, /c/{id}, /login
+// and the other screens) and the PWA files at the root: /app.js,
+// /app-worker.js, /wasm_exec.js, /manifest.webmanifest and /app.css
+// (go-app's loader styles). Mount it as the server's fallback route; /web/
+// belongs to backend/web.
 func NewHandler(opts HandlerOptions) *goapp.Handler {
 	resources := opts.Resources
 	if resources == nil {
 		resources = unchanged{}
+	}
+	worker, ok := serviceWorkerTemplate()
+	if !ok {
+		worker = "" // go-app's own: no offline shell for deep links, but a working app
 	}
 	return &goapp.Handler{
 		Name:            "Frontdesk",
@@ -102,6 +127,7 @@ func NewHandler(opts HandlerOptions) *goapp.Handler {
 		Resources:               resources,
 		Version:                 opts.Version,
 		WasmContentLengthHeader: WasmContentLengthHeader,
+		ServiceWorkerTemplate:   worker,
 	}
 }
 

@@ -194,7 +194,9 @@ func (c *inbox) onLogout(ctx goapp.Context, _ goapp.Event) {
 	}
 	c.loggingOut, c.err = true, ""
 	ctx.Async(func() {
-		err := api().Logout(ctx)
+		// signOut also drops this browser's push subscription, so the next
+		// person here gets nothing meant for this agent.
+		err := signOut(ctx, ctx.LocalStorage())
 		ctx.Dispatch(func(ctx goapp.Context) {
 			c.loggingOut = false
 			// A session that had already ended is as good as logged out.

@@ -1,0 +1,128 @@
+package app
+
+import (
+	"strings"
+
+	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/frontdesk/frontdesk/model"
+)
+
+const (
+	// PathSettings is the organization's settings (admins); it opens the
+	// first section.
+	PathSettings = "/settings"
+
+	settingsPattern = `^/settings/(agents|services|widgets|organization|crm)$`
+)
+
+// settingsSections are the parts of Settings, in the order of their tabs.
+var settingsSections = []struct {
+	ID, Label string
+}{
+	{"agents", "Agents"},
+	{"services", "Services"},
+	{"widgets", "Widgets"},
+	{"organization", "Organization"},
+	{"crm", "CRM"},
+}
+
+// settingsSection is the section a path opens: /settings/{section}, or the
+// first.
+func settingsSection(path string) string {
+	s := strings.TrimPrefix(strings.TrimPrefix(path, PathSettings), "/")
+	for _, sec := range settingsSections {
+		if sec.ID == s {
+			return s
+		}
+	}
+	return settingsSections[0].ID
+}
+
+// settings is the admins' screen: agents and their licenses, services and
+// their members, widgets with their snippet, the organization's name and
+// the CRM. Agents get a page saying so; the API refuses them anyway.
+type settings struct {
+	goapp.Compo
+
+	Section string
+	Me      model.Agent
+	OrgName string
+}
+
+func (s *settings) Render() goapp.UI {
+	head := goapp.Div().Class("page-head").Body(
+		goapp.Div().Body(
+			goapp.H1().Text("Settings"),
+			goapp.P().Class("page-lead").Text("How "+orgOrYours(s.OrgName)+" uses Frontdesk."),
+		),
+	)
+	if s.Me.Role != model.RoleAdmin {
+		return goapp.Main().ID("main-content").Class("content").Body(
+			head,
+			goapp.Div().ID("admins-only").Class("empty-state").Body(
+				goapp.H2().Text("Only admins can change settings"),
+				goapp.P().Text("Ask an admin of "+orgOrYours(s.OrgName)+" to add agents, change services and widgets, or connect a CRM."),
+			),
+		)
+	}
+	tabs := make([]goapp.UI, len(settingsSections))
+	for i, sec := range settingsSections {
+		link := goapp.A().ID("settings-" + sec.ID).Class("subnav-item").Href(PathSettings + "/" + sec.ID).Text(sec.Label)
+		if sec.ID == s.Section {
+			link = link.Aria("current", "page")
+		}
+		tabs[i] = goapp.Li().Body(link)
+	}
+	var section goapp.UI
+	switch s.Section {
+	case "services":
+		section = &adminServices{}
+	case "widgets":
+		section = &adminWidgets{}
+	case "organization":
+		section = &adminOrganization{Name: s.OrgName}
+	case "crm":
+		section = &adminCRM{}
+	default:
+		section = &adminAgents{Me: s.Me.ID, Zone: s.Me.TimeZone}
+	}
+	return goapp.Main().ID("main-content").Class("content content-wide").Body(
+		head,
+		goapp.Nav().Class("subnav").Aria("label", "Settings sections").Body(goapp.Ul().Body(tabs...)),
+		section,
+	)
+}
+
+func orgOrYours(name string) string {
+	if name == "" {
+		return "your organization"
+	}
+	return name
+}
+
+// sectionHead is a settings section's title, lead and actions.
+func sectionHead(id, title, lead string, actions ...goapp.UI) goapp.UI {
+	return goapp.Div().Class("section-head").Body(
+		goapp.Div().Body(
+			goapp.H2().ID(id).Text(title),
+			goapp.If(lead != "", func() goapp.UI { return goapp.P().Class("card-lead").Text(lead) }),
+		),
+		goapp.Div().Class("page-actions").Body(actions...),
+	)
+}
+
+// licenseLabel names a license.
+func licenseLabel(l model.License) string {
+	if l == model.LicenseBasic {
+		return "Basic"
+	}
+	return "Standard"
+}
+
+func roleLabel(r model.Role) string {
+	if r == model.RoleAdmin {
+		return "Admin"
+	}
+	return "Agent"
+}

@@ -1,0 +1,68 @@
+package app
+
+import (
+	"strings"
+
+	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// adminOrganization renames the organization.
+type adminOrganization struct {
+	goapp.Compo
+
+	// Name is the organization's name when the section opens.
+	Name string
+
+	name    string
+	started bool
+	errs    formErrors
+	saving  bool
+	status  string
+}
+
+func (o *adminOrganization) OnMount(ctx goapp.Context) {
+	o.name, o.started = o.Name, true
+}
+
+func (o *adminOrganization) onSave(ctx goapp.Context, e goapp.Event) {
+	e.PreventDefault()
+	if o.saving {
+		return
+	}
+	name := strings.TrimSpace(o.name)
+	o.saving, o.errs, o.status = true, formErrors{}, ""
+	ctx.Async(func() {
+		org, err := api().RenameOrganization(ctx, name)
+		ctx.Dispatch(func(ctx goapp.Context) {
+			o.saving = false
+			if err != nil {
+				o.errs = formErrorsOf(err)
+				return
+			}
+			o.name, o.status = org.Name, "Saved."
+			ctx.NewActionWithValue(actionOrganizationRenamed, org)
+		})
+	})
+}
+
+func (o *adminOrganization) Render() goapp.UI {
+	if !o.started {
+		o.name = o.Name
+	}
+	submit := "Save"
+	if o.saving {
+		submit = "Saving…"
+	}
+	return goapp.Section().ID("organization").Class("settings-section").Aria("labelledby", "organization-title").Body(
+		sectionHead("organization-title", "Organization", ""),
+		goapp.Form().ID("org-form").Class("card narrow").OnSubmit(o.onSave).Body(
+			formAlert("org-error", o.errs.Message),
+			textField("org-name", "Name", "text", &o.name,
+				"Shown to guests on personal links, booking pages and emails.", o.errs.field("name")),
+			goapp.Div().Class("form-footer").Body(
+				formStatus("org-status", o.status),
+				goapp.Button().ID("org-save").Type("submit").Class("button button-primary").Disabled(o.saving).Text(submit),
+			),
+		),
+	)
+}
