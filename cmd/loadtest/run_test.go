@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/frontdesk/frontdesk/backend/pgtest"
+)
+
+// startFrontdesk builds and runs the real server with the demo
+// organization on a fresh database, as an operator would, and returns its
+// base URL and process id.
+func startFrontdesk(t *testing.T) (string, int) {
+	t.Helper()
+	webDir, err := filepath.Abs("../../build/web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(webDir, "app.wasm.br")); err != nil {
+		t.Fatalf("the PWA is not built (%v): run `make build` or `make test`", err)
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go tool is needed to build the server: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "frontdesk")
+	if out, err := exec.Command(goTool, "build", "-o", bin, "github.com/frontdesk/frontdesk/cmd/frontdesk").CombinedOutput(); err != nil {
+		t.Fatalf("build the server: %v\n%s", err, out)
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(),
+		"DATABASE_URL="+pgtest.DSN(t),
+		"FRONTDESK_ADDR="+addr,
+		"FRONTDESK_BASE_URL=http://"+addr,
+		"FRONTDESK_WEB_DIR="+webDir,
+		"FRONTDESK_DATA_DIR="+t.TempDir(),
+		"FRONTDESK_DEMO=true",
+		"FRONTDESK_PUBLIC_BURST=1000000",
+		"FRONTDESK_LOG_LEVEL=warn",
+	)
+	var out syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start the server: %v", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt) //nolint:errcheck // it may have exited
+		select {
+		case <-exited:
+		case <-time.After(30 * time.Second):
+			cmd.Process.Kill() //nolint:errcheck
+			<-exited
+		}
+	})
+
+	base := "http://" + addr
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		select {
+		case err := <-exited:
+			t.Fatalf("the server exited: %v\n%s", err, out.String())
+		default:
+		}
+		if resp, err := http.Get(base + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return base, cmd.Process.Pid
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server did not become ready:\n%s", out.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestRunAgainstServer runs a small load test against the real server:
+// every message must be acknowledged and reach the agent exactly once, and
+// the memory readings must see the sockets.
+func TestRunAgainstServer(t *testing.T) {
+	base, pid := startFrontdesk(t)
+	cfg, err := parseFlags([]string{"-url", base, "-clients", "40", "-conversations", "20", "-rate", "40",
+		"-duration", "2s", "-grace", "10s", "-settle", "200ms", "-pid", "0"}, os.Stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.PID = pid
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var log bytes.Buffer
+	rep, err := Run(ctx, cfg, &log)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, log.String())
+	}
+	var text strings.Builder
+	rep.Print(&text)
+	t.Log(text.String())
+
+	o := rep.Outcome
+	if o.Sent != 80 {
+		t.Errorf("sent %d messages, want 80 (40/s for 2 s)", o.Sent)
+	}
+	if o.Ack.Count != o.Sent || o.Delivery.Count != o.Sent {
+		t.Errorf("%d sent, %d acknowledged, %d delivered", o.Sent, o.Ack.Count, o.Delivery.Count)
+	}
+	if o.AckLost+o.DeliveryLost+o.AckDup+o.DeliveryDup+o.Refused+o.WriteErrors != 0 || o.Foreign != 0 {
+		t.Errorf("outcome has losses, duplicates or errors: %+v", o)
+	}
+	if o.Ack.P50 <= 0 || o.Ack.P50 > o.Ack.P99 || o.Ack.P99 > o.Ack.Max {
+		t.Errorf("ack latencies are not ordered: %+v", o.Ack)
+	}
+	if rep.Opened != 40 || rep.After.GuestSockets != 40 {
+		t.Errorf("opened %d sockets, the server counts %v", rep.Opened, rep.After.GuestSockets)
+	}
+	if rep.After.Goroutines <= rep.Before.Goroutines || rep.Before.VmRSS == 0 || rep.After.RSS == 0 {
+		t.Errorf("memory readings missing: before %+v, after %+v", rep.Before, rep.After)
+	}
+	if rep.GuestsLost+rep.AgentsLost != 0 {
+		t.Errorf("the server closed sockets: %v", rep.CloseReasons)
+	}
+	if rep.CPU.Server < 0 {
+		t.Error("server CPU not measured")
+	}
+}
+
+func TestRunRefusesRemoteServer(t *testing.T) {
+	cfg := Config{URL: "http://192.0.2.1:8099", Clients: 1, Conversations: 1, Rate: 1, Duration: time.Second,
+		DialParallel: 1, Widget: "w", AgentEmail: "a@b.c"}
+	_, err := Run(context.Background(), cfg, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "refusing") {
+		t.Errorf("Run against a remote host: %v", err)
+	}
+}
