@@ -3,10 +3,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -20,7 +18,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/frontdesk/frontdesk/backend/browsertest"
-	"github.com/frontdesk/frontdesk/backend/pgtest"
 	"github.com/frontdesk/frontdesk/backend/smtptest"
 )
 
@@ -104,46 +101,13 @@ func speak(t *testing.T, ctx context.Context, tag, locale string) {
 func startServerWithMail(t *testing.T) (*Main, *smtptest.Server) {
 	t.Helper()
 	smtp := smtptest.Start(t)
-	webDir, err := filepath.Abs("../../build/web")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(webDir, "widget.wasm.br")); err != nil {
-		t.Fatalf("the wasm is not built (%v): run `make build` or `make test`", err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	env := map[string]string{
-		"DATABASE_URL":        pgtest.DSN(t),
-		"FRONTDESK_ADDR":      addr,
-		"FRONTDESK_BASE_URL":  "http://" + addr,
-		"FRONTDESK_WEB_DIR":   webDir,
-		"FRONTDESK_DEMO":      "true",
-		"FRONTDESK_LOG_LEVEL": "warn",
+	mailEnv := map[string]string{
 		"FRONTDESK_SMTP_HOST": smtp.Host(),
 		"FRONTDESK_SMTP_PORT": strconv.Itoa(smtp.Port()),
 		"FRONTDESK_SMTP_TLS":  "none",
 		"FRONTDESK_SMTP_FROM": "frontdesk@example.com",
 	}
-	getenv := func(k string) string { return env[k] }
-	cfg, err := loadConfig(getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := &Main{Config: cfg, Stdout: &syncWriter{w: new(bytes.Buffer)}, Getenv: getenv}
-	if err := m.Open(context.Background()); err != nil {
-		m.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := m.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
+	m := startServer(t, func(m *Main) { m.Getenv = func(k string) string { return mailEnv[k] } })
 	return m, smtp
 }
 
