@@ -83,6 +83,7 @@ func (r *Report) Print(w io.Writer) {
 	row("VmRSS (/proc)", float64(r.Before.VmRSS), float64(r.After.VmRSS), float64(r.End.VmRSS), both)
 	row("Go heap in use", r.Before.HeapInuse, r.After.HeapInuse, r.End.HeapInuse, both)
 	row("goroutine stacks", r.Before.StackInuse, r.After.StackInuse, r.End.StackInuse, both)
+	row("freed heap not yet returned", r.Before.HeapFree, r.After.HeapFree, r.End.HeapFree, both)
 	row("goroutines", r.Before.Goroutines, r.After.Goroutines, r.End.Goroutines, count)
 	tw.Flush()
 	if r.After.GuestSockets > 0 {

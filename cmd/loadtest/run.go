@@ -188,6 +188,7 @@ type Snapshot struct {
 	RSS          float64 // process_resident_memory_bytes
 	HeapInuse    float64 // go_memstats_heap_inuse_bytes
 	StackInuse   float64 // go_memstats_stack_inuse_bytes
+	HeapFree     float64 // go_memstats_heap_idle_bytes − go_memstats_heap_released_bytes: freed, still resident
 	Goroutines   float64 // go_goroutines
 	GuestSockets float64 // frontdesk_ws_connections{audience="guest"}
 	Dropped      float64 // frontdesk_ws_slow_clients_dropped_total
@@ -202,6 +203,7 @@ func snapshot(ctx context.Context, srv *server, pid int) Snapshot {
 		s.Err = err.Error()
 	} else {
 		s.RSS, s.HeapInuse, s.StackInuse = m["process_resident_memory_bytes"], m["go_memstats_heap_inuse_bytes"], m["go_memstats_stack_inuse_bytes"]
+		s.HeapFree = m["go_memstats_heap_idle_bytes"] - m["go_memstats_heap_released_bytes"]
 		s.Goroutines, s.GuestSockets = m["go_goroutines"], m[`frontdesk_ws_connections{audience="guest"}`]
 		s.Dropped = m["frontdesk_ws_slow_clients_dropped_total"]
 	}
