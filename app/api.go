@@ -182,7 +182,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	r := io.LimitReader(res.Body, maxResponseBytes)
 
 	if res.StatusCode < 200 || res.StatusCode > 299 {
-		return decodeError(res.StatusCode, r)
+		return responseError(res.StatusCode, r)
 	}
 	if out == nil || res.StatusCode == http.StatusNoContent {
 		return nil
@@ -193,9 +193,25 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	return nil
 }
 
-func decodeError(status int, r io.Reader) *model.Error {
+// responseError reads an error answer. A 409 contact_exists also carries
+// the contact already in the phonebook: it becomes a *ContactExistsError.
+func responseError(status int, r io.Reader) error {
+	body, _ := io.ReadAll(r)
+	apiErr := decodeError(status, body)
+	if apiErr.Code == model.CodeContactExists {
+		var dup struct {
+			Existing *model.Contact `json:"existing"`
+		}
+		if json.Unmarshal(body, &dup) == nil && dup.Existing != nil {
+			return &ContactExistsError{Err: apiErr, Existing: *dup.Existing}
+		}
+	}
+	return apiErr
+}
+
+func decodeError(status int, body []byte) *model.Error {
 	var env model.ErrorResponse
-	if err := json.NewDecoder(r).Decode(&env); err != nil || env.Error == nil || env.Error.Code == "" {
+	if err := json.Unmarshal(body, &env); err != nil || env.Error == nil || env.Error.Code == "" {
 		return &model.Error{
 			Status:  status,
 			Code:    statusCode(status),
@@ -287,46 +303,9 @@ func (c *Client) UpdateContact(ctx context.Context, id int64, in model.ContactIn
 // saveContact is do for the phonebook, whose 409 answer carries the
 // existing contact beside the error envelope, which do would drop.
 func (c *Client) saveContact(ctx context.Context, method, path string, in model.ContactInput) (model.Contact, error) {
-	b, err := json.Marshal(in)
-	if err != nil {
-		return model.Contact{}, fmt.Errorf("%s %s: encode request: %w", method, path, err)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, bytes.NewReader(b))
-	if err != nil {
-		return model.Contact{}, fmt.Errorf("%s %s: %w", method, path, err)
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Content-Type", "application/json")
-	c.mu.Lock()
-	if c.csrf != "" {
-		req.Header.Set(model.CSRFHeader, c.csrf)
-	}
-	c.mu.Unlock()
-
-	res, err := c.http.Do(req)
-	if err != nil {
-		return model.Contact{}, fmt.Errorf("%s %s: %w", method, path, err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(res.Body, maxResponseBytes))
-	if err != nil {
-		return model.Contact{}, fmt.Errorf("%s %s: read response: %w", method, path, err)
-	}
-	if res.StatusCode < 200 || res.StatusCode > 299 {
-		apiErr := decodeError(res.StatusCode, bytes.NewReader(body))
-		var dup struct {
-			Existing *model.Contact `json:"existing"`
-		}
-		if apiErr.Code == model.CodeContactExists && json.Unmarshal(body, &dup) == nil && dup.Existing != nil {
-			return model.Contact{}, &ContactExistsError{Err: apiErr, Existing: *dup.Existing}
-		}
-		return model.Contact{}, apiErr
-	}
 	var out model.Contact
-	if err := json.Unmarshal(body, &out); err != nil {
-		return model.Contact{}, fmt.Errorf("%s %s: decode response: %w", method, path, err)
-	}
-	return out, nil
+	err := c.do(ctx, method, path, in, &out)
+	return out, err
 }
 
 // ConversationMeeting returns the meeting a conversation was created for;
@@ -510,47 +489,31 @@ func (c *Client) SetAvailability(ctx context.Context, av model.Availability) (mo
 	return out, err
 }
 
-// CalendarSettings is the agent's calendar connection as the API shows it:
-// never the password. FeedURL is the agent's private ICS feed.
-type CalendarSettings struct {
-	Connected bool   `json:"connected"`
-	URL       string `json:"url,omitempty"`
-	Username  string `json:"username,omitempty"`
-	FeedURL   string `json:"feed_url"`
-}
-
-// CalendarInput connects a CalDAV calendar with an app password.
-type CalendarInput struct {
-	URL      string `json:"url"`
-	Username string `json:"username"`
-	Password string `json:"password"`
-}
-
 // Calendar returns the agent's calendar connection and feed URL.
-func (c *Client) Calendar(ctx context.Context) (CalendarSettings, error) {
-	var s CalendarSettings
+func (c *Client) Calendar(ctx context.Context) (model.CalendarSettings, error) {
+	var s model.CalendarSettings
 	err := c.do(ctx, http.MethodGet, "/api/v1/me/calendar", nil, &s)
 	return s, err
 }
 
 // ConnectCalendar checks a CalDAV account against its server and stores
 // it; 422 calendar_unusable says why it cannot be used.
-func (c *Client) ConnectCalendar(ctx context.Context, in CalendarInput) (CalendarSettings, error) {
-	var s CalendarSettings
+func (c *Client) ConnectCalendar(ctx context.Context, in model.CalendarInput) (model.CalendarSettings, error) {
+	var s model.CalendarSettings
 	err := c.do(ctx, http.MethodPut, "/api/v1/me/calendar", in, &s)
 	return s, err
 }
 
 // DisconnectCalendar forgets the agent's CalDAV account.
-func (c *Client) DisconnectCalendar(ctx context.Context) (CalendarSettings, error) {
-	var s CalendarSettings
+func (c *Client) DisconnectCalendar(ctx context.Context) (model.CalendarSettings, error) {
+	var s model.CalendarSettings
 	err := c.do(ctx, http.MethodDelete, "/api/v1/me/calendar", nil, &s)
 	return s, err
 }
 
 // RotateFeed gives the agent a new ICS feed URL; the old one stops working.
-func (c *Client) RotateFeed(ctx context.Context) (CalendarSettings, error) {
-	var s CalendarSettings
+func (c *Client) RotateFeed(ctx context.Context) (model.CalendarSettings, error) {
+	var s model.CalendarSettings
 	err := c.do(ctx, http.MethodPost, "/api/v1/me/calendar/feed", nil, &s)
 	return s, err
 }

@@ -15,11 +15,11 @@ const codeCalendarUnusable = "calendar_unusable"
 type calendarSettings struct {
 	goapp.Compo
 
-	settings CalendarSettings
+	settings model.CalendarSettings
 	loaded   bool
 	err      string
 
-	form     CalendarInput
+	form     model.CalendarInput
 	errs     formErrors
 	errPart  string // "feed" or "caldav": where errs and status are shown
 	busy     bool
@@ -52,7 +52,7 @@ func (c *calendarSettings) load(ctx goapp.Context) {
 
 // run sends one change of the calendar settings and shows its outcome in
 // part.
-func (c *calendarSettings) run(ctx goapp.Context, part, done string, call func() (CalendarSettings, error)) {
+func (c *calendarSettings) run(ctx goapp.Context, part, done string, call func() (model.CalendarSettings, error)) {
 	if c.busy {
 		return
 	}
@@ -77,13 +77,13 @@ func (c *calendarSettings) run(ctx goapp.Context, part, done string, call func()
 func (c *calendarSettings) onConnect(ctx goapp.Context, e goapp.Event) {
 	e.PreventDefault()
 	in := c.form
-	c.run(ctx, "caldav", "Calendar connected. New meetings are written to it, and its busy time blocks your booking page.", func() (CalendarSettings, error) {
+	c.run(ctx, "caldav", "Calendar connected. New meetings are written to it, and its busy time blocks your booking page.", func() (model.CalendarSettings, error) {
 		return api().ConnectCalendar(ctx, in)
 	})
 }
 
 func (c *calendarSettings) onDisconnect(ctx goapp.Context, _ goapp.Event) {
-	c.run(ctx, "caldav", "Calendar disconnected.", func() (CalendarSettings, error) { return api().DisconnectCalendar(ctx) })
+	c.run(ctx, "caldav", "Calendar disconnected.", func() (model.CalendarSettings, error) { return api().DisconnectCalendar(ctx) })
 }
 
 func (c *calendarSettings) onRotate(ctx goapp.Context, _ goapp.Event) {
@@ -91,7 +91,7 @@ func (c *calendarSettings) onRotate(ctx goapp.Context, _ goapp.Event) {
 		c.rotating = true
 		return
 	}
-	c.run(ctx, "feed", "New feed URL made. Subscribe to it again; the old one no longer works.", func() (CalendarSettings, error) {
+	c.run(ctx, "feed", "New feed URL made. Subscribe to it again; the old one no longer works.", func() (model.CalendarSettings, error) {
 		return api().RotateFeed(ctx)
 	})
 }

@@ -125,3 +125,19 @@ type GuestMeeting struct {
 	AgentSlug string  `json:"agent_slug"`
 	Durations []int   `json:"durations"`
 }
+
+// CalendarSettings is an agent's calendar connection as the app shows it:
+// never the password.
+type CalendarSettings struct {
+	Connected bool   `json:"connected"`
+	URL       string `json:"url,omitempty"`
+	Username  string `json:"username,omitempty"`
+	FeedURL   string `json:"feed_url"`
+}
+
+// CalendarInput connects a CalDAV calendar with an app password.
+type CalendarInput struct {
+	URL      string `json:"url"`
+	Username string `json:"username"`
+	Password string `json:"password"`
+}

@@ -317,7 +317,7 @@ func TestCalendarFeed(t *testing.T) {
 		t.Fatalf("book: %d", st)
 	}
 	agent := e.login("agent@acme.test")
-	var settings api.CalendarSettings
+	var settings model.CalendarSettings
 	if st := agent.do("GET", "/api/v1/me/calendar", nil, &settings); st != 200 || settings.Connected || !strings.HasSuffix(settings.FeedURL, ".ics") {
 		t.Fatalf("settings: %d %+v", st, settings)
 	}
@@ -333,7 +333,7 @@ func TestCalendarFeed(t *testing.T) {
 		t.Fatalf("feed: %d %s %+v %v\n%s", res.StatusCode, method, events, err, body)
 	}
 	// Rotating the feed closes the old address.
-	var rotated api.CalendarSettings
+	var rotated model.CalendarSettings
 	agent.do("POST", "/api/v1/me/calendar/feed", nil, &rotated)
 	if rotated.FeedURL == settings.FeedURL {
 		t.Fatal("rotation kept the feed URL")
@@ -341,5 +341,5 @@ func TestCalendarFeed(t *testing.T) {
 	guest.wantError("GET", feedPath, nil, 404, model.CodeNotFound)
 	guest.wantError("GET", "/feeds/forgedforgedforgedforged.ics", nil, 404, model.CodeNotFound)
 	// Without calendar sync configured, connecting says so.
-	agent.wantError("PUT", "/api/v1/me/calendar", api.CalendarInput{URL: "https://cal.example.com/", Username: "a", Password: "b"}, 503, model.CodeUnavailable)
+	agent.wantError("PUT", "/api/v1/me/calendar", model.CalendarInput{URL: "https://cal.example.com/", Username: "a", Password: "b"}, 503, model.CodeUnavailable)
 }

@@ -16,22 +16,6 @@ import (
 // SetCalendars connects CalDAV calendar sync.
 func (s *Server) SetCalendars(c *calsync.Sync) { s.calendars = c }
 
-// CalendarSettings is an agent's calendar connection as the app shows it:
-// never the password.
-type CalendarSettings struct {
-	Connected bool   `json:"connected"`
-	URL       string `json:"url,omitempty"`
-	Username  string `json:"username,omitempty"`
-	FeedURL   string `json:"feed_url"`
-}
-
-// CalendarInput connects a CalDAV calendar.
-type CalendarInput struct {
-	URL      string `json:"url"`
-	Username string `json:"username"`
-	Password string `json:"password"`
-}
-
 func (s *Server) feedURL(r *http.Request, rotate bool) (string, error) {
 	a := sessionFrom(r.Context()).Agent
 	token, err := s.db.FeedToken(r.Context(), a.OrganizationID, a.ID, randomToken(24), rotate)
@@ -51,7 +35,7 @@ func (s *Server) getCalendar(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, CalendarSettings{Connected: ok, URL: acct.URL, Username: acct.Username, FeedURL: feed})
+	writeJSON(w, http.StatusOK, model.CalendarSettings{Connected: ok, URL: acct.URL, Username: acct.Username, FeedURL: feed})
 	return nil
 }
 
@@ -59,7 +43,7 @@ func (s *Server) putCalendar(w http.ResponseWriter, r *http.Request) error {
 	if s.calendars == nil {
 		return &model.Error{Status: http.StatusServiceUnavailable, Code: model.CodeUnavailable, Message: "Calendar sync is not configured on this server."}
 	}
-	var in CalendarInput
+	var in model.CalendarInput
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}

@@ -315,7 +315,7 @@ func TestA11yAgentApp(t *testing.T) {
 	g := &guest{t: t, m: m}
 	conv := g.start("Maria Rossi", "maria@example.com")
 	g.send(conv.Token, "Hello! Do you ship to Italy?")
-	signIn(t, ctx, m.URL())
+	signIn(t, ctx, m.URL(), "anna@demo.frontdesk.test")
 	step(t, ctx,
 		chromedp.Click(chromedp.ID("view-open")),
 		chromedp.WaitVisible(chromedp.ID(fmt.Sprintf("conv-%d", conv.ID))),

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -35,7 +34,7 @@ import (
 func TestAdminSettings(t *testing.T) {
 	m := startServer(t)
 	ctx := browsertest.New(t)
-	adminSignIn(t, ctx, m.URL(), "admin@demo.frontdesk.test")
+	signIn(t, ctx, m.URL(), "admin@demo.frontdesk.test")
 
 	// The navigation: every screen, and Settings for an admin.
 	for _, id := range []string{"nav-inbox", "nav-phonebook", "nav-meetings", "nav-availability", "nav-settings"} {
@@ -98,10 +97,10 @@ func TestAdminSettings(t *testing.T) {
 		waitJS(`location.pathname === "/settings/services"`),
 		chromedp.WaitVisible(chromedp.ID("services-list")),
 	)
-	if got := adminJS[bool](t, ctx, `[...document.querySelectorAll("#services-list > li")].some(li => li.textContent.includes("Billing") && li.querySelector("[id$=-unassignable]") !== null)`); !got {
+	if got := evalJS[bool](t, ctx, `[...document.querySelectorAll("#services-list > li")].some(li => li.textContent.includes("Billing") && li.querySelector("[id$=-unassignable]") !== null)`); !got {
 		t.Error("Billing is not flagged as not assignable")
 	}
-	if got := adminJS[bool](t, ctx, `[...document.querySelectorAll("#services-list > li")].some(li => li.textContent.includes("Sales") && li.querySelector("[id$=-unassignable]") !== null)`); got {
+	if got := evalJS[bool](t, ctx, `[...document.querySelectorAll("#services-list > li")].some(li => li.textContent.includes("Sales") && li.querySelector("[id$=-unassignable]") !== null)`); got {
 		t.Error("Sales is flagged as not assignable")
 	}
 	dan, evaID := adminAgentID(t, m, "dan@demo.frontdesk.test"), evaSession.Agent.ID
@@ -214,7 +213,7 @@ func TestAdminSettings(t *testing.T) {
 		chromedp.Click(chromedp.ID("crm-test")),
 		chromedp.WaitVisible(chromedp.ID("crm-test-result")),
 	)
-	if got := adminJS[string](t, ctx, `document.getElementById("crm-hubspot-token").placeholder`); !strings.Contains(got, "stored") {
+	if got := evalJS[string](t, ctx, `document.getElementById("crm-hubspot-token").placeholder`); !strings.Contains(got, "stored") {
 		t.Errorf("token placeholder = %q, want it to say a token is stored", got)
 	}
 	t.Logf("CRM test: %s", text(t, ctx, "crm-test-result"))
@@ -227,11 +226,11 @@ func TestAdminSettings(t *testing.T) {
 func TestAdminAgentScreens(t *testing.T) {
 	m := startServer(t)
 	ctx := browsertest.New(t)
-	adminSignIn(t, ctx, m.URL(), "anna@demo.frontdesk.test")
+	signIn(t, ctx, m.URL(), "anna@demo.frontdesk.test")
 
 	// Agents see no Settings, and its address says it is for admins.
 	step(t, ctx, chromedp.WaitVisible(chromedp.ID("nav-availability")))
-	if adminJS[bool](t, ctx, `document.getElementById("nav-settings") !== null`) {
+	if evalJS[bool](t, ctx, `document.getElementById("nav-settings") !== null`) {
 		t.Error("an agent is offered Settings")
 	}
 	step(t, ctx,
@@ -252,10 +251,10 @@ func TestAdminAgentScreens(t *testing.T) {
 		t.Errorf("personal link = %q", got)
 	}
 	saturday := `[...document.querySelectorAll("#slot-preview .preview-day")].find(d => d.querySelector("dt").textContent.includes("Sat"))`
-	if n := adminJS[int](t, ctx, saturday+`.querySelectorAll(".slot").length`); n != 0 {
+	if n := evalJS[int](t, ctx, saturday+`.querySelectorAll(".slot").length`); n != 0 {
 		t.Fatalf("the preview has %d slots on Saturday before Anna works then", n)
 	}
-	weekdays := adminJS[int](t, ctx, `document.querySelectorAll("#slot-preview .slot").length`)
+	weekdays := evalJS[int](t, ctx, `document.querySelectorAll("#slot-preview .slot").length`)
 	shot(t, ctx, "availability")
 
 	// A window ending before it starts is caught before saving.
@@ -277,11 +276,11 @@ func TestAdminAgentScreens(t *testing.T) {
 		waitJS(`document.getElementById("avail-status").textContent.startsWith("Saved")`),
 		waitJS(saturday+`.querySelectorAll(".slot").length > 0`),
 	)
-	sat := adminJS[[]string](t, ctx, `[...`+saturday+`.querySelectorAll(".slot")].map(s => s.textContent)`)
+	sat := evalJS[[]string](t, ctx, `[...`+saturday+`.querySelectorAll(".slot")].map(s => s.textContent)`)
 	if sat[0] != "10:00" || sat[len(sat)-1] != "13:30" {
 		t.Errorf("Saturday's slots = %v, want 10:00 to 13:30 (30-minute meetings until 14:00)", sat)
 	}
-	if n := adminJS[int](t, ctx, `document.querySelectorAll("#slot-preview .slot").length`); n != weekdays+len(sat) {
+	if n := evalJS[int](t, ctx, `document.querySelectorAll("#slot-preview .slot").length`); n != weekdays+len(sat) {
 		t.Errorf("the preview has %d slots, want %d on weekdays and %d on Saturday", n, weekdays, len(sat))
 	}
 	var av model.Availability
@@ -326,7 +325,7 @@ func TestAdminAgentScreens(t *testing.T) {
 
 	// Meetings: a guest books Anna; the meeting is listed in her zone,
 	// with its conversation a click away.
-	b := adminBook(t, m.URL(), "anna")
+	b := bookFirstSlot(t, m.URL(), "anna", "Europe/Berlin", "Jonas Weber", "jonas@example.com")
 	step(t, ctx,
 		chromedp.Click(chromedp.ID("nav-meetings")),
 		waitJS(`location.pathname === "/meetings"`),
@@ -376,7 +375,7 @@ func TestAdminAgentScreens(t *testing.T) {
 	if got := text(t, ctx, "pb-list"); !strings.Contains(got, "+49 30 1234567") {
 		t.Errorf("phonebook = %q, want Lena's phone kept", got)
 	}
-	if n := adminJS[int](t, ctx, `[...document.querySelectorAll("#pb-list tbody tr")].filter(r => r.textContent.includes("Lena Vogel")).length`); n != 1 {
+	if n := evalJS[int](t, ctx, `[...document.querySelectorAll("#pb-list tbody tr")].filter(r => r.textContent.includes("Lena Vogel")).length`); n != 1 {
 		t.Errorf("Lena is listed %d times, want once", n)
 	}
 	step(t, ctx,
@@ -391,7 +390,7 @@ func TestAdminAgentScreens(t *testing.T) {
 		!strings.Contains(card, "ORG:Vogel & Co") || strings.Contains(card, "Jonas") {
 		t.Errorf("export of the search = %q", card)
 	}
-	if got := adminJS[string](t, ctx, `document.getElementById("pb-export").getAttribute("download")`); got != "phonebook.vcf" {
+	if got := evalJS[string](t, ctx, `document.getElementById("pb-export").getAttribute("download")`); got != "phonebook.vcf" {
 		t.Errorf("the export link's download = %q", got)
 	}
 
@@ -444,7 +443,7 @@ func TestAdminOffline(t *testing.T) {
 	g.send(conv.Token, "Are you open on Sunday?")
 	row := "conv-" + strconv.FormatInt(conv.ID, 10)
 
-	adminSignIn(t, ctx, m.URL(), "anna@demo.frontdesk.test")
+	signIn(t, ctx, m.URL(), "anna@demo.frontdesk.test")
 	step(t, ctx,
 		chromedp.Click(chromedp.ID("view-open")),
 		chromedp.WaitVisible(chromedp.ID(row)),
@@ -453,7 +452,7 @@ func TestAdminOffline(t *testing.T) {
 	)
 	// Installable: the manifest is linked and the service worker, with
 	// the app's files cached, controls the page.
-	if got := adminJS[string](t, ctx, `document.querySelector('link[rel="manifest"]')?.getAttribute("href") ?? ""`); !strings.HasSuffix(got, "manifest.webmanifest") {
+	if got := evalJS[string](t, ctx, `document.querySelector('link[rel="manifest"]')?.getAttribute("href") ?? ""`); !strings.HasSuffix(got, "manifest.webmanifest") {
 		t.Errorf("manifest link = %q", got)
 	}
 	if got := adminAwait(t, ctx, `navigator.serviceWorker.ready.then(r => r.active.scriptURL)`); !strings.HasSuffix(got, "/app-worker.js") {
@@ -500,59 +499,25 @@ func TestAdminOffline(t *testing.T) {
 		chromedp.Click(chromedp.ID("logout")),
 		chromedp.WaitVisible(chromedp.ID("login-email")),
 	)
-	if n := adminJS[int](t, ctx, `Object.keys(localStorage).filter(k => k.startsWith("frontdesk.offline")).length`); n != 0 {
+	if n := evalJS[int](t, ctx, `Object.keys(localStorage).filter(k => k.startsWith("frontdesk.offline")).length`); n != 0 {
 		t.Errorf("%d saved answers remain after logging out", n)
 	}
-}
-
-// adminSignIn signs an agent in and waits for the inbox's live connection.
-func adminSignIn(t *testing.T, ctx context.Context, base, email string) {
-	t.Helper()
-	step(t, ctx,
-		chromedp.EmulateViewport(1440, 960),
-		chromedp.Navigate(base+"/login"),
-		chromedp.WaitEnabled(chromedp.ID("login-submit")),
-		chromedp.SendKeys(chromedp.ID("login-email"), email),
-		chromedp.SendKeys(chromedp.ID("login-password"), seed.DemoPassword),
-		chromedp.Click(chromedp.ID("login-submit")),
-		chromedp.WaitVisible(chromedp.ID("view-open")),
-		waitJS(`document.getElementById("connection").textContent === "Live"`),
-	)
 }
 
 // adminFill replaces a field's value as typing does: the page hears an
 // input event.
 func adminFill(id, value string) chromedp.Action[chromedp.Void] {
-	return adminRun(fmt.Sprintf(`(() => { const e = document.getElementById(%q); e.value = %q; e.dispatchEvent(new Event("input", {bubbles: true})); })()`, id, value))
+	return runJS(fmt.Sprintf(`(() => { const e = document.getElementById(%q); e.value = %q; e.dispatchEvent(new Event("input", {bubbles: true})); })()`, id, value))
 }
 
 // adminSelect chooses a select's option by value, as a person does.
 func adminSelect(id, value string) chromedp.Action[chromedp.Void] {
-	return adminRun(fmt.Sprintf(`(() => {
+	return runJS(fmt.Sprintf(`(() => {
 		const e = document.getElementById(%q);
 		if (![...e.options].some(o => o.value === %q)) throw new Error("no option %s");
 		e.value = %q;
 		e.dispatchEvent(new Event("change", {bubbles: true}));
 	})()`, id, value, value, value))
-}
-
-func adminRun(stmt string) chromedp.Action[chromedp.Void] {
-	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Evaluate[any](stmt)(ctx, t)
-		return err
-	})
-}
-
-// adminJS evaluates expr in the page.
-func adminJS[T any](t *testing.T, ctx context.Context, expr string) T {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
-	if err != nil {
-		t.Fatalf("%s: %v", expr, err)
-	}
-	return v
 }
 
 // adminAwait evaluates a promise of a string in the page.
@@ -637,40 +602,12 @@ func adminAgentID(t *testing.T, m *Main, email string) int64 {
 	return 0
 }
 
-// adminBook books the first free 30-minute slot of an agent's, as a guest
-// does on the booking page.
-func adminBook(t *testing.T, base, slug string) model.Booking {
-	t.Helper()
-	var slots model.SlotList
-	q := url.Values{"from": {time.Now().Format(time.DateOnly)}, "to": {time.Now().AddDate(0, 0, 13).Format(time.DateOnly)},
-		"duration": {"30"}, "tz": {"Europe/Berlin"}}
-	adminGet(t, http.DefaultClient, base+"/api/v1/public/links/"+slug+"/slots?"+q.Encode(), &slots)
-	if len(slots.Slots) == 0 {
-		t.Fatalf("%s has no free slot in two weeks", slug)
-	}
-	body := fmt.Sprintf(`{"start":%q,"duration":30,"time_zone":"Europe/Berlin","name":"Jonas Weber","email":"jonas@example.com","notes":"Onboarding call"}`, slots.Slots[0])
-	res, err := http.Post(base+"/api/v1/public/links/"+slug+"/meetings", "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusCreated {
-		t.Fatalf("booking: %d %s", res.StatusCode, b)
-	}
-	var booking model.Booking
-	if err := json.Unmarshal(b, &booking); err != nil {
-		t.Fatal(err)
-	}
-	return booking
-}
-
 // TestAdminA11y runs axe-core over the screens besides the inbox, with
 // their forms open.
 func TestAdminA11y(t *testing.T) {
 	m := startServer(t)
 	ctx := browsertest.New(t)
-	adminSignIn(t, ctx, m.URL(), "admin@demo.frontdesk.test")
+	signIn(t, ctx, m.URL(), "admin@demo.frontdesk.test")
 	screens := []struct {
 		name    string
 		actions []chromedp.Action[chromedp.Void]

@@ -8,9 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -40,13 +38,13 @@ func TestGuestBooksMeeting(t *testing.T) {
 	if got := text(t, ctx, "agent-name"); got != "Anna Schmidt" {
 		t.Errorf("card shows %q", got)
 	}
-	bookingShot(t, ctx, "card")
+	shot(t, ctx, "card")
 	step(t, ctx,
 		chromedp.Click(chromedp.ID("link-book")),
 		chromedp.WaitVisible(chromedp.ID("picker")),
 		untilJS(`document.querySelector("#days button.bk-day--free") !== null`),
 	)
-	bookingShot(t, ctx, "month")
+	shot(t, ctx, "month")
 	if zone := evalJS[string](t, ctx, `document.getElementById("tz").value`); zone != "Europe/Rome" {
 		t.Errorf("time zone %q, want the browser's, Europe/Rome", zone)
 	}
@@ -57,7 +55,7 @@ func TestGuestBooksMeeting(t *testing.T) {
 	if !strings.HasPrefix(start, day+"T") {
 		t.Fatalf("first slot %s is not on the chosen day %s", start, day)
 	}
-	bookingShot(t, ctx, "slots")
+	shot(t, ctx, "slots")
 	step(t, ctx,
 		chromedp.Click(chromedp.CSS(`#slots button[data-start="`+start+`"]`)),
 		chromedp.WaitVisible(chromedp.ID("book-name")),
@@ -71,7 +69,7 @@ func TestGuestBooksMeeting(t *testing.T) {
 		chromedp.Click(chromedp.ID("book-submit")),
 		chromedp.WaitVisible(chromedp.ID("confirmation")),
 	)
-	bookingShot(t, ctx, "confirmation")
+	shot(t, ctx, "confirmation")
 	if when := text(t, ctx, "confirm-when"); !strings.Contains(when, "(Europe/Rome)") {
 		t.Errorf("confirmation time %q is not in the guest's zone", when)
 	}
@@ -106,7 +104,7 @@ func TestGuestBooksMeeting(t *testing.T) {
 		chromedp.Navigate(convURL),
 		untilJS(`[...document.querySelectorAll("#messages [data-seq]")].some(e => e.textContent.includes("Meeting scheduled with Anna Schmidt"))`),
 	)
-	bookingShot(t, ctx, "conversation")
+	shot(t, ctx, "conversation")
 	// And the slot is taken.
 	var slots model.SlotList
 	publicGet(t, m.URL()+"/api/v1/public/links/anna/slots?from="+day+"&to="+day+"&duration="+duration+"&tz=Europe/Rome", &slots)
@@ -150,7 +148,7 @@ func TestGuestLosesSlotToAnother(t *testing.T) {
 	if evalJS[bool](t, ctx, `document.querySelector('#slots [data-start="`+start+`"]') !== null`) {
 		t.Error("the taken slot is still offered")
 	}
-	bookingShot(t, ctx, "taken")
+	shot(t, ctx, "taken")
 }
 
 // TestGuestReschedulesAndCancels follows the manage link of the emails:
@@ -194,7 +192,7 @@ func TestGuestReschedulesAndCancels(t *testing.T) {
 		chromedp.Click(chromedp.ID("book-submit")),
 		untilJS(`document.getElementById("manage-status").textContent.includes("moved")`),
 	)
-	bookingShot(t, ctx, "moved")
+	shot(t, ctx, "moved")
 	rec, err := m.db.MeetingByManageToken(context.Background(), booked.ManageToken)
 	if err != nil {
 		t.Fatal(err)
@@ -210,7 +208,7 @@ func TestGuestReschedulesAndCancels(t *testing.T) {
 		untilJS(`document.getElementById("manage-status").textContent.includes("cancelled")`),
 		chromedp.WaitNotVisible(chromedp.ID("manage-reschedule")),
 	)
-	bookingShot(t, ctx, "cancelled")
+	shot(t, ctx, "cancelled")
 	if rec, err := m.db.MeetingByManageToken(context.Background(), booked.ManageToken); err != nil || rec.Meeting.Status != model.MeetingCancelled {
 		t.Errorf("meeting status %q (%v), want cancelled", rec.Meeting.Status, err)
 	}
@@ -237,7 +235,7 @@ func TestWidgetOffersBooking(t *testing.T) {
 		chromedp.Evaluate[chromedp.Void](frame+`.contentDocument.getElementById("book-meeting").click()`),
 		untilJS(frame+`.contentDocument?.querySelector("#days button.bk-day--free") != null`),
 	)
-	bookingShot(t, ctx, "in-widget")
+	shot(t, ctx, "in-widget")
 	step(t, ctx,
 		chromedp.Evaluate[chromedp.Void](frame+`.contentDocument.getElementById("back").click()`),
 		untilJS(frame+`.contentWindow.location.pathname === "/widget/frame" && `+frame+`.contentDocument.getElementById("close")?.hidden === false`),
@@ -293,25 +291,6 @@ func evalJS[T any](t *testing.T, ctx context.Context, expr string) T {
 		t.Fatalf("%s: %v", expr, err)
 	}
 	return v
-}
-
-// bookingShot saves a screenshot to $BROWSERTEST_ARTIFACTS, when set, for
-// people to look at the pages.
-func bookingShot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	dir := os.Getenv(browsertest.ArtifactsDirEnv)
-	if dir == "" {
-		return
-	}
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err == nil {
-		if err = os.MkdirAll(dir, 0o755); err == nil {
-			err = os.WriteFile(filepath.Join(dir, t.Name()+"-"+name+".png"), png, 0o644)
-		}
-	}
-	if err != nil {
-		t.Logf("screenshot %s: %v", name, err)
-	}
 }
 
 func publicGet(t *testing.T, url string, out any) {

@@ -40,7 +40,7 @@ import (
 func TestInboxLiveChat(t *testing.T) {
 	m := startServer(t)
 	ctx := browsertest.New(t)
-	signIn(t, ctx, m.URL())
+	signIn(t, ctx, m.URL(), "anna@demo.frontdesk.test")
 	step(t, ctx,
 		chromedp.Click(chromedp.ID("view-open")),
 		waitJS(`document.querySelector("#view-open").getAttribute("aria-pressed") === "true"`),
@@ -155,7 +155,7 @@ func TestInboxReconnect(t *testing.T) {
 	m := startServer(t)
 	proxy := newCutProxy(t, m.listener.Addr().String())
 	ctx := browsertest.New(t)
-	signIn(t, ctx, proxy.url)
+	signIn(t, ctx, proxy.url, "anna@demo.frontdesk.test")
 	step(t, ctx, chromedp.Click(chromedp.ID("view-open")))
 
 	g := &guest{t: t, m: m}
@@ -353,15 +353,15 @@ func wantSeqs(t *testing.T, ctx context.Context, want string) {
 	}
 }
 
-// signIn signs Anna in and waits for the live connection.
-func signIn(t *testing.T, ctx context.Context, base string) {
+// signIn signs a demo agent in and waits for the live connection.
+func signIn(t *testing.T, ctx context.Context, base, email string) {
 	t.Helper()
 	step(t, ctx,
-		chromedp.EmulateViewport(1440, 900),
+		chromedp.EmulateViewport(1440, 1000),
 		chromedp.Navigate(base+"/login"),
 		// The form works once the app runs: its button is enabled.
 		chromedp.WaitEnabled(chromedp.ID("login-submit")),
-		chromedp.SendKeys(chromedp.ID("login-email"), "anna@demo.frontdesk.test"),
+		chromedp.SendKeys(chromedp.ID("login-email"), email),
 		chromedp.SendKeys(chromedp.ID("login-password"), seed.DemoPassword),
 		chromedp.Click(chromedp.ID("login-submit")),
 		chromedp.WaitVisible(chromedp.ID("view-open")),

@@ -87,7 +87,7 @@ func TestWidgetJourney(t *testing.T) {
 		waitFrame(`d.querySelector('#messages [data-seq="1"]')`),
 	)
 
-	signIn(t, agent, m.URL())
+	signIn(t, agent, m.URL(), "anna@demo.frontdesk.test")
 	step(t, agent,
 		chromedp.Click(chromedp.ID("view-open")),
 		waitJS(`[...document.querySelectorAll("[id^=conv-]")].some(e => e.textContent.includes("Gina Website"))`),
