@@ -35,6 +35,10 @@ const Prefix = "frontdesk"
 // NATS drops them (a slow consumer), and the hub is told to resume.
 const inbox = 1 << 16
 
+// flushTimeout bounds a Watch's round trip when its context has no
+// deadline.
+const flushTimeout = 5 * time.Second
+
 // Bus is the NATS event bus of one instance.
 type Bus struct {
 	nc    *nats.Conn
@@ -162,12 +166,9 @@ func (b *Bus) Watch(ctx context.Context, t eventbus.Topic) error {
 				return err
 			}
 			added = append(added, org)
-			// The organization's subscription covers its conversations.
-			for c := range b.convs {
-				if c.Organization == t.Organization {
-					b.unsubscribeLocked(eventbus.TopicSubject(Prefix, c))
-				}
-			}
+			// The organization's subscription covers its conversations:
+			// theirs go once it has reached the server (below).
+			defer b.dropCovered(t.Organization)
 		}
 	} else {
 		b.convs[t]++
@@ -188,38 +189,59 @@ func (b *Bus) Watch(ctx context.Context, t eventbus.Topic) error {
 	if len(added) == 0 || !b.nc.IsConnected() {
 		return nil
 	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, flushTimeout)
+		defer cancel()
+	}
 	if err := b.nc.FlushWithContext(ctx); err != nil && b.nc.IsConnected() {
 		return fmt.Errorf("natsbus: watch: %w", err)
 	}
 	return nil
 }
 
+// dropCovered unsubscribes the conversations of org while the
+// organization's own subscription covers them.
+func (b *Bus) dropCovered(org int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.orgs[org] == 0 {
+		return
+	}
+	for c := range b.convs {
+		if c.Organization == org {
+			b.unsubscribeLocked(eventbus.TopicSubject(Prefix, c))
+		}
+	}
+}
+
 // Unwatch implements eventbus.Bus.
 func (b *Bus) Unwatch(t eventbus.Topic) {
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	if t.Conversation != 0 {
-		if b.convs[t] == 0 {
-			return
+		if b.convs[t] > 0 {
+			b.convs[t]--
+			if b.convs[t] == 0 {
+				delete(b.convs, t)
+				b.unsubscribeLocked(eventbus.TopicSubject(Prefix, t))
+			}
 		}
-		b.convs[t]--
-		if b.convs[t] == 0 {
-			delete(b.convs, t)
-			b.unsubscribeLocked(eventbus.TopicSubject(Prefix, t))
-		}
+		b.mu.Unlock()
 		return
 	}
 	if b.orgs[t.Organization] == 0 {
+		b.mu.Unlock()
 		return
 	}
 	b.orgs[t.Organization]--
 	if b.orgs[t.Organization] > 0 {
+		b.mu.Unlock()
 		return
 	}
 	delete(b.orgs, t.Organization)
-	// Subscribe the conversations first: for a moment both deliver, which
-	// the hub's per-seq check absorbs; the other way round would lose
-	// events.
+	// The conversations' subscriptions are made, and reach the server,
+	// before the organization's goes: for a moment both deliver, which the
+	// hub's per-seq check absorbs; the other way round would lose events.
 	for c := range b.convs {
 		if c.Organization == t.Organization {
 			if err := b.subscribeLocked(eventbus.TopicSubject(Prefix, c)); err != nil {
@@ -227,7 +249,15 @@ func (b *Bus) Unwatch(t eventbus.Topic) {
 			}
 		}
 	}
-	b.unsubscribeLocked(eventbus.TopicSubject(Prefix, t))
+	b.mu.Unlock()
+	if b.nc.IsConnected() {
+		b.nc.FlushTimeout(flushTimeout) //nolint:errcheck // a lost connection is reported by Run
+	}
+	b.mu.Lock()
+	if b.orgs[t.Organization] == 0 {
+		b.unsubscribeLocked(eventbus.TopicSubject(Prefix, t))
+	}
+	b.mu.Unlock()
 }
 
 func (b *Bus) subscribeLocked(subject string) error {
