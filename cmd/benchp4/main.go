@@ -1,0 +1,438 @@
+// Command benchp4 measures bar P4 (docs/PERFORMANCE.md) against the
+// PostgreSQL at DATABASE_URL, in one go:
+//
+//  1. the ceiling: the bare message write — advance a conversation's seq
+//     and insert the message, one transaction — run by pgbench with 32
+//     clients over 1,000 conversations (transactions/s);
+//  2. Frontdesk's own message path, postgres.DB.AppendMessage with the
+//     realtime hub announcing every message on the event bus, from 32
+//     writers over the same 1,000 conversations (messages/s), while a
+//     second connection listens as another instance would and checks that
+//     every message was announced.
+//
+// Each runs -rounds times, alternating; the best round of each counts (the
+// machine is shared: other load only ever lowers a figure). The last line
+// is the bar:
+//
+//	P4: 3412 messages/s, ceiling 4187/s, ratio 0.81
+//
+// It works in a database of its own, created and dropped on the same
+// server. `make bench-p4` runs it (through cmd/withdb: the private cluster
+// when DATABASE_URL is unset).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"runtime/pprof"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/frontdesk/frontdesk/backend/eventbus"
+	"github.com/frontdesk/frontdesk/backend/eventbus/natsbus"
+	"github.com/frontdesk/frontdesk/backend/eventbus/pgbus"
+	"github.com/frontdesk/frontdesk/backend/postgres"
+	"github.com/frontdesk/frontdesk/backend/realtime"
+	"github.com/frontdesk/frontdesk/model"
+)
+
+const (
+	conversations = 1000
+	writers       = 32
+	maxDuration   = 2 * time.Minute
+)
+
+type config struct {
+	dsn      string
+	duration time.Duration
+	rounds   int
+	natsURL  string
+	pgbench  string
+	scripts  []string // more pgbench scripts to measure, for comparison
+	profile  io.Writer
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "benchp4:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("benchp4", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c config
+	fs.DurationVar(&c.duration, "duration", 10*time.Second, "length of each run (at most 2m)")
+	fs.IntVar(&c.rounds, "rounds", 2, "runs of each, alternating (1–5)")
+	fs.StringVar(&c.natsURL, "nats", os.Getenv("FRONTDESK_NATS_URL"), "announce on this NATS server instead of PostgreSQL")
+	fs.StringVar(&c.pgbench, "pgbench", "", "pgbench binary (default: PATH, then Debian's PostgreSQL)")
+	fs.Func("script", "also run this pgbench script each round (repeatable; :org and :first are defined), to compare", func(v string) error {
+		c.scripts = append(c.scripts, v)
+		return nil
+	})
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of Frontdesk's runs to this file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		c.profile = f
+	}
+	c.dsn = os.Getenv("DATABASE_URL")
+	switch {
+	case c.dsn == "":
+		return errors.New("DATABASE_URL is unset (make bench-p4 starts the private cluster)")
+	case c.duration <= 0 || c.duration > maxDuration:
+		return fmt.Errorf("-duration must be above 0 and at most %s", maxDuration)
+	case c.rounds < 1 || c.rounds > 5:
+		return errors.New("-rounds must be between 1 and 5")
+	}
+	var err error
+	if c.pgbench, err = findPgbench(c.pgbench); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Duration(2*c.rounds)*(c.duration+time.Minute)+2*time.Minute)
+	defer cancel()
+	log := func(format string, a ...any) { fmt.Fprintf(stderr, "benchp4: "+format+"\n", a...) }
+
+	dsn, drop, err := createDatabase(ctx, c.dsn)
+	if err != nil {
+		return err
+	}
+	defer drop()
+	// One connection per writer, as pgbench has one per client (and a few
+	// for the bus): Frontdesk's default pool of 16 would make half the
+	// writers queue for a connection (DATABASE_URL's pool_max_conns sets
+	// it in production).
+	db, err := postgres.Open(ctx, withPool(dsn, writers+4))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	org, first, err := seedConversations(ctx, db)
+	if err != nil {
+		return err
+	}
+	settings := serverSettings(ctx, db)
+	log("server %s; %s", redact(c.dsn), settings)
+
+	bus := "postgres"
+	if c.natsURL != "" {
+		bus = "nats"
+	}
+	var best struct{ ceiling, oneStatement, frontdesk float64 }
+	for round := 1; round <= c.rounds; round++ {
+		var tps float64
+		for i, w := range bareWrites {
+			checkpoint(ctx, db)
+			t, err := ceiling(ctx, c, dsn, w.script, org, first)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "round %d: bare write as %s (pgbench, %d clients) %.0f transactions/s\n", round, w.name, writers, t)
+			if i == 0 {
+				tps = t
+			} else {
+				best.oneStatement = max(best.oneStatement, t)
+			}
+		}
+		for _, path := range c.scripts {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			checkpoint(ctx, db)
+			t, err := ceiling(ctx, c, dsn, string(b), org, first)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "round %d: script %s (pgbench, %d clients) %.0f transactions/s\n", round, path, writers, t)
+		}
+		checkpoint(ctx, db)
+		mps, err := frontdesk(ctx, c, db, dsn, org, first, round)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "round %d: Frontdesk AppendMessage + %s bus (%d writers) %.0f messages/s, every one announced\n", round, bus, writers, mps)
+		best.ceiling, best.frontdesk = max(best.ceiling, tps), max(best.frontdesk, mps)
+	}
+	fmt.Fprintf(stdout, "against the bare write as one statement (%.0f/s): ratio %.2f\n", best.oneStatement, best.frontdesk/best.oneStatement)
+	fmt.Fprintf(stdout, "P4: %.0f messages/s, ceiling %.0f/s, ratio %.2f\n", best.frontdesk, best.ceiling, best.frontdesk/best.ceiling)
+	return nil
+}
+
+func findPgbench(flagged string) (string, error) {
+	if flagged != "" {
+		return flagged, nil
+	}
+	if p, err := exec.LookPath("pgbench"); err == nil {
+		return p, nil
+	}
+	if m, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pgbench"); len(m) > 0 {
+		return m[len(m)-1], nil
+	}
+	return "", errors.New("pgbench not found (Debian: apt-get install postgresql-client)")
+}
+
+// createDatabase makes a fresh database next to the one dsn names and
+// returns its URL and a function that drops it.
+func createDatabase(ctx context.Context, dsn string) (string, func(), error) {
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return "", nil, fmt.Errorf("connect: %w", err)
+	}
+	name := fmt.Sprintf("frontdesk_benchp4_%d", os.Getpid())
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		conn.Close(ctx)
+		return "", nil, fmt.Errorf("create database: %w", err)
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		conn.Close(ctx)
+		return "", nil, fmt.Errorf("DATABASE_URL must be a postgres:// URL: %w", err)
+	}
+	u.Path = "/" + name
+	drop := func() {
+		dctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		conn.Exec(dctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)") //nolint:errcheck // best effort
+		conn.Close(dctx)
+	}
+	return u.String(), drop, nil
+}
+
+// seedConversations creates an organization with 1,000 open conversations,
+// whose ids are consecutive from first.
+func seedConversations(ctx context.Context, db *postgres.DB) (org, first int64, err error) {
+	o, err := db.CreateOrganization(ctx, "P4")
+	if err != nil {
+		return 0, 0, err
+	}
+	err = db.Bun.NewRaw(`WITH g AS (
+			INSERT INTO guests (organization_id, name) SELECT ?, 'Guest ' || i FROM generate_series(1, ?) i RETURNING id),
+		c AS (
+			INSERT INTO conversations (organization_id, channel, guest_id, access_token)
+			SELECT ?, 'widget', g.id, 'benchp4-token-' || g.id || '-xxxxxxxxxxxx' FROM g ORDER BY g.id RETURNING id)
+		SELECT min(id) FROM c`, o.ID, conversations, o.ID).Scan(ctx, &first)
+	if err != nil {
+		return 0, 0, fmt.Errorf("seed conversations: %w", err)
+	}
+	return o.ID, first, nil
+}
+
+func serverSettings(ctx context.Context, db *postgres.DB) string {
+	var version, fsync, sync, ssl string
+	db.Bun.NewRaw(`SELECT current_setting('server_version'), current_setting('fsync'), current_setting('synchronous_commit'),
+		coalesce((SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()), 'f')`).Scan(ctx, &version, &fsync, &sync, &ssl) //nolint:errcheck // for the log only
+	return fmt.Sprintf("PostgreSQL %s, fsync %s, synchronous_commit %s, TLS %s", version, fsync, sync, ssl)
+}
+
+func checkpoint(ctx context.Context, db *postgres.DB) {
+	db.Bun.ExecContext(ctx, "CHECKPOINT") //nolint:errcheck // needs superuser; only evens out the runs
+}
+
+// The bare write, in two forms: two statements in a transaction — the
+// ceiling of bar P4, as the issue measured it — and one statement, one
+// round trip as Frontdesk writes, which is printed for comparison.
+var bareWrites = []struct{ name, script string }{
+	{"transaction of two statements", `\set cid random(:first, :first + 999)
+BEGIN;
+UPDATE conversations SET last_seq = last_seq + 1 WHERE id = :cid RETURNING last_seq \gset
+INSERT INTO messages (organization_id, conversation_id, seq, author_kind, author_name, body) VALUES (:org, :cid, :last_seq, 'guest', 'G', 'Hello, is anyone there?');
+END;
+`},
+	{"one statement", `\set cid random(:first, :first + 999)
+WITH c AS (UPDATE conversations SET last_seq = last_seq + 1 WHERE id = :cid RETURNING id, last_seq)
+INSERT INTO messages (organization_id, conversation_id, seq, author_kind, author_name, body) SELECT :org, c.id, c.last_seq, 'guest', 'G', 'Hello, is anyone there?' FROM c;
+`},
+}
+
+var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
+
+// ceiling runs the bare write with pgbench and returns transactions/s.
+func ceiling(ctx context.Context, c config, dsn, bareWrite string, org, first int64) (float64, error) {
+	script, err := os.CreateTemp("", "benchp4-*.sql")
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(script.Name())
+	if _, err := script.WriteString(bareWrite); err != nil {
+		return 0, err
+	}
+	script.Close()
+	cmd := exec.CommandContext(ctx, c.pgbench, "--no-vacuum", "--protocol=prepared",
+		"--client", strconv.Itoa(writers), "--jobs", "2", "--time", strconv.Itoa(int(c.duration.Seconds())),
+		"--define", fmt.Sprintf("org=%d", org), "--define", fmt.Sprintf("first=%d", first),
+		"--file", script.Name(), dsn)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("pgbench: %w\n%s", err, out)
+	}
+	m := tpsLine.FindSubmatch(out)
+	if m == nil {
+		return 0, fmt.Errorf("pgbench printed no tps:\n%s", out)
+	}
+	return strconv.ParseFloat(string(m[1]), 64)
+}
+
+// frontdesk runs Frontdesk's message path with every message announced on
+// the bus, and checks with a listener of its own that each one arrived.
+func frontdesk(ctx context.Context, c config, db *postgres.DB, dsn string, org, first int64, round int) (float64, error) {
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var opts []realtime.Option
+	var listenBus eventbus.Bus
+	if c.natsURL != "" {
+		pub, err := natsbus.Connect(c.natsURL, "benchp4 writer", quiet)
+		if err != nil {
+			return 0, err
+		}
+		defer pub.Close()
+		sub, err := natsbus.Connect(c.natsURL, "benchp4 listener", quiet)
+		if err != nil {
+			return 0, err
+		}
+		defer sub.Close()
+		opts = append(opts, realtime.WithBus(pub))
+		listenBus = sub
+	} else {
+		other, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			return 0, err
+		}
+		defer other.Close()
+		listenBus = pgbus.New(other.Pool, quiet)
+	}
+	hub := realtime.New(db, quiet, nil, opts...) // db.Announce: local sockets (none) and the bus
+	defer func() { db.Announce = nil }()
+	if os.Getenv("BENCHP4_EXPERIMENT") == "no-events" {
+		db.Announce = nil
+	}
+
+	lctx, stopListening := context.WithCancel(ctx)
+	defer stopListening()
+	l := &listener{ready: make(chan struct{}), seen: map[[2]int64]bool{}}
+	go listenBus.Run(lctx, l) //nolint:errcheck // returns when stopped
+	if err := listenBus.Watch(ctx, eventbus.Topic{Organization: org}); err != nil {
+		return 0, err
+	}
+	select {
+	case <-l.ready:
+	case <-time.After(10 * time.Second):
+		return 0, errors.New("the listener did not start")
+	}
+	_ = hub
+
+	if c.profile != nil && round == 1 {
+		if err := pprof.StartCPUProfile(c.profile); err != nil {
+			return 0, err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	author := postgres.Author{Kind: model.AuthorGuest, Name: "G"}
+	var next, sent atomic.Int64
+	var firstErr error
+	var errOnce sync.Once
+	deadline := time.Now().Add(c.duration)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range writers {
+		wg.Go(func() {
+			for time.Now().Before(deadline) && ctx.Err() == nil {
+				n := next.Add(1)
+				conv := first + n%conversations
+				res, err := db.AppendMessage(ctx, org, conv, author, fmt.Sprintf("r%d-%d", round, n), "Hello, is anyone there?")
+				if err == nil && res.Duplicate {
+					err = fmt.Errorf("message %d was taken for a retry", n)
+				}
+				if err != nil {
+					errOnce.Do(func() { firstErr = err })
+					return
+				}
+				sent.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if firstErr != nil {
+		return 0, firstErr
+	}
+	// Every message committed must have been announced.
+	wait := time.Now().Add(30 * time.Second)
+	for l.count() < sent.Load() && time.Now().Before(wait) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := l.count(); got != sent.Load() && db.Announce != nil {
+		return 0, fmt.Errorf("%d messages stored, %d announced", sent.Load(), got)
+	}
+	return float64(sent.Load()) / elapsed.Seconds(), nil
+}
+
+// listener counts the distinct messages announced, as another instance
+// receives them.
+type listener struct {
+	ready chan struct{}
+	once  sync.Once
+	mu    sync.Mutex
+	seen  map[[2]int64]bool
+}
+
+func (l *listener) Listening(bool) { l.once.Do(func() { close(l.ready) }) }
+
+func (l *listener) Deliver(e eventbus.Envelope) {
+	if e.Event.Type != model.EventMessage {
+		return
+	}
+	l.mu.Lock()
+	l.seen[[2]int64{e.ConversationID, e.Event.Seq}] = true
+	l.mu.Unlock()
+}
+
+func (l *listener) count() int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return int64(len(l.seen))
+}
+
+func withPool(dsn string, conns int) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn
+	}
+	q := u.Query()
+	q.Set("pool_max_conns", strconv.Itoa(conns))
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func redact(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil {
+		return u.Redacted()
+	}
+	return "(unparsable URL)"
+}
