@@ -11,7 +11,7 @@ CHROMIUM  ?= /usr/bin/chromium
 APT_GET   := DEBIAN_FRONTEND=noninteractive apt-get
 SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test build wasm bench vet deps deps-postgres deps-chromium deps-radicale deps-axe clean
+.PHONY: run test build wasm bench bench-p4 vet deps deps-postgres deps-chromium deps-radicale deps-nats deps-axe clean
 
 run: deps-postgres build
 	FRONTDESK_DEMO=true ./$(BIN)
@@ -47,7 +47,7 @@ vet:
 # Every test runs against the private PostgreSQL (or DATABASE_URL when set),
 # each in its own database cloned from a migrated template. Backend packages
 # run under the race detector.
-test: deps-postgres deps-chromium deps-radicale deps-axe vet build
+test: deps-postgres deps-chromium deps-radicale deps-nats deps-axe vet build
 	$(GO) run ./cmd/withdb -dir .data/test-postgres -- \
 		$(GO) test -race -count=1 -timeout 15m ./backend/... ./model/... ./assets/... ./app/... ./cmd/... ./widget/...
 
@@ -55,7 +55,15 @@ bench: deps-postgres build
 	$(GO) run ./cmd/withdb -dir .data/test-postgres -- \
 		$(GO) test -run '^$$' -bench . -benchmem ./backend/...
 
-deps: deps-postgres deps-chromium deps-radicale deps-axe
+# Bar P4 in one go: pgbench's bare message write (the ceiling) against
+# Frontdesk's own message path with its realtime events, on DATABASE_URL (the
+# private cluster when unset). The last line is
+# "P4: N messages/s, ceiling M/s, ratio R".
+bench-p4: deps-postgres
+	$(GO) build -o build/benchp4 ./cmd/benchp4
+	$(GO) run ./cmd/withdb -dir .data/test-postgres -- ./build/benchp4
+
+deps: deps-postgres deps-chromium deps-radicale deps-nats deps-axe
 
 deps-postgres:
 	@if [ -z "$(PG_BIN)" ]; then \
@@ -74,6 +82,14 @@ deps-radicale:
 	@if ! command -v radicale >/dev/null 2>&1; then \
 		echo "Installing Debian's radicale for the calendar tests…"; \
 		$(SUDO) $(APT_GET) update && $(SUDO) $(APT_GET) install -y --no-install-recommends radicale; \
+	fi
+
+# Debian's nats-server: the NATS event bus tests run it on loopback, on a
+# port of their own.
+deps-nats:
+	@if [ ! -x /usr/sbin/nats-server ]; then \
+		echo "Installing Debian's nats-server for the event bus tests…"; \
+		$(SUDO) $(APT_GET) update && $(SUDO) $(APT_GET) install -y --no-install-recommends nats-server; \
 	fi
 
 AXE_VERSION := 4.14.1
