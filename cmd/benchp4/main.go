@@ -30,19 +30,14 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
-	"os/exec"
 	"os/signal"
-	"path/filepath"
-	"regexp"
 	"runtime/pprof"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
+	"github.com/frontdesk/frontdesk/backend/barewrite"
 	"github.com/frontdesk/frontdesk/backend/eventbus"
 	"github.com/frontdesk/frontdesk/backend/eventbus/natsbus"
 	"github.com/frontdesk/frontdesk/backend/eventbus/pgbus"
@@ -52,9 +47,8 @@ import (
 )
 
 const (
-	conversations = 1000
-	writers       = 32
-	maxDuration   = 2 * time.Minute
+	writers     = barewrite.Clients
+	maxDuration = 2 * time.Minute
 )
 
 type config struct {
@@ -62,7 +56,6 @@ type config struct {
 	duration time.Duration
 	rounds   int
 	natsURL  string
-	pgbench  string
 	scripts  []string // more pgbench scripts to measure, for comparison
 	profile  io.Writer
 }
@@ -83,7 +76,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "length of each run (at most 2m)")
 	fs.IntVar(&c.rounds, "rounds", 2, "runs of each, alternating (1–5)")
 	fs.StringVar(&c.natsURL, "nats", os.Getenv("FRONTDESK_NATS_URL"), "announce on this NATS server instead of PostgreSQL")
-	fs.StringVar(&c.pgbench, "pgbench", "", "pgbench binary (default: PATH, then Debian's PostgreSQL)")
 	fs.Func("script", "also run this pgbench script each round (repeatable; :org and :first are defined), to compare", func(v string) error {
 		c.scripts = append(c.scripts, v)
 		return nil
@@ -109,37 +101,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case c.rounds < 1 || c.rounds > 5:
 		return errors.New("-rounds must be between 1 and 5")
 	}
-	var err error
-	if c.pgbench, err = findPgbench(c.pgbench); err != nil {
-		return err
-	}
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(2*c.rounds)*(c.duration+time.Minute)+2*time.Minute)
 	defer cancel()
 	log := func(format string, a ...any) { fmt.Fprintf(stderr, "benchp4: "+format+"\n", a...) }
 
-	dsn, drop, err := createDatabase(ctx, c.dsn)
+	scratch, err := barewrite.Open(ctx, c.dsn, writers)
 	if err != nil {
 		return err
 	}
-	defer drop()
-	// One connection per writer, as pgbench has one per client (and a few
-	// for the bus): Frontdesk's default pool of 16 would make half the
-	// writers queue for a connection (DATABASE_URL's pool_max_conns sets
-	// it in production).
-	db, err := postgres.Open(ctx, withPool(dsn, writers+4))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		return err
-	}
-	org, first, err := seedConversations(ctx, db)
-	if err != nil {
-		return err
-	}
-	settings := serverSettings(ctx, db)
-	log("server %s; %s", redact(c.dsn), settings)
+	defer scratch.Close()
+	log("server %s; %s", redact(c.dsn), scratch.Settings(ctx))
 
 	bus := "postgres"
 	if c.natsURL != "" {
@@ -148,13 +119,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var best struct{ ceiling, oneStatement, frontdesk float64 }
 	for round := 1; round <= c.rounds; round++ {
 		var tps float64
-		for i, w := range bareWrites {
-			checkpoint(ctx, db)
-			t, err := ceiling(ctx, c, dsn, w.script, org, first)
+		for i, w := range []barewrite.Script{barewrite.Transaction, barewrite.OneStatement} {
+			scratch.Checkpoint(ctx)
+			t, err := scratch.Run(ctx, w, c.duration)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "round %d: bare write as %s (pgbench, %d clients) %.0f transactions/s\n", round, w.name, writers, t)
+			fmt.Fprintf(stdout, "round %d: bare write as %s (pgbench, %d clients) %.0f transactions/s\n", round, w.Name, barewrite.Clients, t)
 			if i == 0 {
 				tps = t
 			} else {
@@ -166,15 +137,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			if err != nil {
 				return err
 			}
-			checkpoint(ctx, db)
-			t, err := ceiling(ctx, c, dsn, string(b), org, first)
+			scratch.Checkpoint(ctx)
+			t, err := scratch.Run(ctx, barewrite.Script{Name: path, Text: string(b)}, c.duration)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "round %d: script %s (pgbench, %d clients) %.0f transactions/s\n", round, path, writers, t)
+			fmt.Fprintf(stdout, "round %d: script %s (pgbench, %d clients) %.0f transactions/s\n", round, path, barewrite.Clients, t)
 		}
-		checkpoint(ctx, db)
-		mps, err := frontdesk(ctx, c, db, dsn, org, first, round)
+		scratch.Checkpoint(ctx)
+		mps, err := frontdesk(ctx, c, scratch, round)
 		if err != nil {
 			return err
 		}
@@ -186,123 +157,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func findPgbench(flagged string) (string, error) {
-	if flagged != "" {
-		return flagged, nil
-	}
-	if p, err := exec.LookPath("pgbench"); err == nil {
-		return p, nil
-	}
-	if m, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pgbench"); len(m) > 0 {
-		return m[len(m)-1], nil
-	}
-	return "", errors.New("pgbench not found (Debian: apt-get install postgresql-client)")
-}
-
-// createDatabase makes a fresh database next to the one dsn names and
-// returns its URL and a function that drops it.
-func createDatabase(ctx context.Context, dsn string) (string, func(), error) {
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		return "", nil, fmt.Errorf("connect: %w", err)
-	}
-	name := fmt.Sprintf("frontdesk_benchp4_%d", os.Getpid())
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		conn.Close(ctx)
-		return "", nil, fmt.Errorf("create database: %w", err)
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		conn.Close(ctx)
-		return "", nil, fmt.Errorf("DATABASE_URL must be a postgres:// URL: %w", err)
-	}
-	u.Path = "/" + name
-	drop := func() {
-		dctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn.Exec(dctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)") //nolint:errcheck // best effort
-		conn.Close(dctx)
-	}
-	return u.String(), drop, nil
-}
-
-// seedConversations creates an organization with 1,000 open conversations,
-// whose ids are consecutive from first.
-func seedConversations(ctx context.Context, db *postgres.DB) (org, first int64, err error) {
-	o, err := db.CreateOrganization(ctx, "P4")
-	if err != nil {
-		return 0, 0, err
-	}
-	err = db.Bun.NewRaw(`WITH g AS (
-			INSERT INTO guests (organization_id, name) SELECT ?, 'Guest ' || i FROM generate_series(1, ?) i RETURNING id),
-		c AS (
-			INSERT INTO conversations (organization_id, channel, guest_id, access_token)
-			SELECT ?, 'widget', g.id, 'benchp4-token-' || g.id || '-xxxxxxxxxxxx' FROM g ORDER BY g.id RETURNING id)
-		SELECT min(id) FROM c`, o.ID, conversations, o.ID).Scan(ctx, &first)
-	if err != nil {
-		return 0, 0, fmt.Errorf("seed conversations: %w", err)
-	}
-	return o.ID, first, nil
-}
-
-func serverSettings(ctx context.Context, db *postgres.DB) string {
-	var version, fsync, sync, ssl string
-	db.Bun.NewRaw(`SELECT current_setting('server_version'), current_setting('fsync'), current_setting('synchronous_commit'),
-		coalesce((SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()), 'f')`).Scan(ctx, &version, &fsync, &sync, &ssl) //nolint:errcheck // for the log only
-	return fmt.Sprintf("PostgreSQL %s, fsync %s, synchronous_commit %s, TLS %s", version, fsync, sync, ssl)
-}
-
-func checkpoint(ctx context.Context, db *postgres.DB) {
-	db.Bun.ExecContext(ctx, "CHECKPOINT") //nolint:errcheck // needs superuser; only evens out the runs
-}
-
-// The bare write, in two forms: two statements in a transaction — the
-// ceiling of bar P4, as the issue measured it — and one statement, one
-// round trip as Frontdesk writes, which is printed for comparison.
-var bareWrites = []struct{ name, script string }{
-	{"transaction of two statements", `\set cid random(:first, :first + 999)
-BEGIN;
-UPDATE conversations SET last_seq = last_seq + 1 WHERE id = :cid RETURNING last_seq \gset
-INSERT INTO messages (organization_id, conversation_id, seq, author_kind, author_name, body) VALUES (:org, :cid, :last_seq, 'guest', 'G', 'Hello, is anyone there?');
-END;
-`},
-	{"one statement", `\set cid random(:first, :first + 999)
-WITH c AS (UPDATE conversations SET last_seq = last_seq + 1 WHERE id = :cid RETURNING id, last_seq)
-INSERT INTO messages (organization_id, conversation_id, seq, author_kind, author_name, body) SELECT :org, c.id, c.last_seq, 'guest', 'G', 'Hello, is anyone there?' FROM c;
-`},
-}
-
-var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
-
-// ceiling runs the bare write with pgbench and returns transactions/s.
-func ceiling(ctx context.Context, c config, dsn, bareWrite string, org, first int64) (float64, error) {
-	script, err := os.CreateTemp("", "benchp4-*.sql")
-	if err != nil {
-		return 0, err
-	}
-	defer os.Remove(script.Name())
-	if _, err := script.WriteString(bareWrite); err != nil {
-		return 0, err
-	}
-	script.Close()
-	cmd := exec.CommandContext(ctx, c.pgbench, "--no-vacuum", "--protocol=prepared",
-		"--client", strconv.Itoa(writers), "--jobs", "2", "--time", strconv.Itoa(int(c.duration.Seconds())),
-		"--define", fmt.Sprintf("org=%d", org), "--define", fmt.Sprintf("first=%d", first),
-		"--file", script.Name(), dsn)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return 0, fmt.Errorf("pgbench: %w\n%s", err, out)
-	}
-	m := tpsLine.FindSubmatch(out)
-	if m == nil {
-		return 0, fmt.Errorf("pgbench printed no tps:\n%s", out)
-	}
-	return strconv.ParseFloat(string(m[1]), 64)
-}
-
 // frontdesk runs Frontdesk's message path with every message announced on
 // the bus, and checks with a listener of its own that each one arrived.
-func frontdesk(ctx context.Context, c config, db *postgres.DB, dsn string, org, first int64, round int) (float64, error) {
+func frontdesk(ctx context.Context, c config, s *barewrite.Scratch, round int) (float64, error) {
+	db, org, first := s.DB, s.Organization, s.First
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var opts []realtime.Option
 	var listenBus eventbus.Bus
@@ -320,17 +178,17 @@ func frontdesk(ctx context.Context, c config, db *postgres.DB, dsn string, org, 
 		opts = append(opts, realtime.WithBus(pub))
 		listenBus = sub
 	} else {
-		other, err := postgres.Open(ctx, dsn)
+		other, err := postgres.Open(ctx, s.DSN)
 		if err != nil {
 			return 0, err
 		}
 		defer other.Close()
 		listenBus = pgbus.New(other.Pool, quiet)
 	}
-	hub := realtime.New(db, quiet, nil, opts...) // db.Announce: local sockets (none) and the bus
+	realtime.New(db, quiet, nil, opts...) // becomes db.Announce: local sockets (none) and the bus
 	defer func() { db.Announce = nil }()
 	if os.Getenv("BENCHP4_EXPERIMENT") == "no-events" {
-		db.Announce = nil
+		db.Announce = nil // what announcing costs: the write alone
 	}
 
 	lctx, stopListening := context.WithCancel(ctx)
@@ -345,7 +203,6 @@ func frontdesk(ctx context.Context, c config, db *postgres.DB, dsn string, org, 
 	case <-time.After(10 * time.Second):
 		return 0, errors.New("the listener did not start")
 	}
-	_ = hub
 
 	if c.profile != nil && round == 1 {
 		if err := pprof.StartCPUProfile(c.profile); err != nil {
@@ -364,7 +221,7 @@ func frontdesk(ctx context.Context, c config, db *postgres.DB, dsn string, org, 
 		wg.Go(func() {
 			for time.Now().Before(deadline) && ctx.Err() == nil {
 				n := next.Add(1)
-				conv := first + n%conversations
+				conv := first + n%barewrite.Conversations
 				res, err := db.AppendMessage(ctx, org, conv, author, fmt.Sprintf("r%d-%d", round, n), "Hello, is anyone there?")
 				if err == nil && res.Duplicate {
 					err = fmt.Errorf("message %d was taken for a retry", n)
@@ -417,17 +274,6 @@ func (l *listener) count() int64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return int64(len(l.seen))
-}
-
-func withPool(dsn string, conns int) string {
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return dsn
-	}
-	q := u.Query()
-	q.Set("pool_max_conns", strconv.Itoa(conns))
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 func redact(dsn string) string {
