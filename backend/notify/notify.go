@@ -8,6 +8,7 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -155,10 +156,10 @@ const pushBatch = 500
 
 // RunPushes tells agents whose app is closed about guests' messages, until
 // ctx ends. A guest's message only marks its conversation (pending_pushes,
-// in the message's own statement); once the burst is over
-// (postgres.PushWindow), one push job per conversation goes to its
-// recipients with the latest message, queued in the transaction that takes
-// the mark. A burst of messages is one notification per agent and
+// in the message's own statement; a burst's later messages find the mark);
+// once the burst is over (DB.PushWindow), one push job per conversation
+// goes to its recipients with the latest message, queued in the
+// transaction that takes the mark. A burst of messages is one notification per agent and
 // conversation, and the push tag (the conversation's path) makes the
 // browser replace the previous one: pushes keep up however fast guests
 // write. Every instance runs it; they share the work.
@@ -202,11 +203,11 @@ func (n *Notifier) sweepPushes(ctx context.Context) (int, error) {
 			if len(p.AgentIDs) == 0 {
 				continue
 			}
-			body := p.Preview
+			title, body := cmp.Or(p.GuestName, "Guest"), p.LastMessage
 			if p.Messages > 1 {
 				body = fmt.Sprintf("%s (%d new messages)", body, p.Messages)
 			}
-			if err := n.Push(ctx, tx, p.AgentIDs, p.AuthorName, body, fmt.Sprintf("/c/%d", p.ConversationID)); err != nil {
+			if err := n.Push(ctx, tx, p.AgentIDs, title, body, fmt.Sprintf("/c/%d", p.ConversationID)); err != nil {
 				return err
 			}
 		}

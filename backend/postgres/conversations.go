@@ -406,8 +406,9 @@ const DefaultPushWindow = 2 * time.Second
 // appendSQL stores a message in one statement, one round trip: skip it when
 // the client id was stored before (dup), lock the conversation and keep its
 // old status (old), advance its seq (conv), insert the message with that seq
-// (m), make an agent author a participant again (j), and note a guest's
-// message for the push sweeper (p). $1 organization, $2 conversation, $3
+// (m), make an agent author a participant again (j), and mark the
+// conversation for the push sweeper on a guest's message, unless a burst
+// already marked it (p). $1 organization, $2 conversation, $3
 // client id or NULL, $4 author kind, $5 author's agent id or NULL, $6 author
 // name, $7 body, $8 preview, $9 push window in seconds.
 const appendSQL = `WITH dup AS (
@@ -430,10 +431,9 @@ j AS (
 	ON CONFLICT (conversation_id, agent_id) DO UPDATE SET left_at = NULL,
 		last_read_seq = greatest(conversation_agents.last_read_seq, EXCLUDED.last_read_seq)),
 p AS (
-	INSERT INTO pending_pushes (organization_id, conversation_id, seq, author_name, preview, due_at)
-	SELECT $1, $2, m.seq, $6, $8, now() + make_interval(secs => $9) FROM m WHERE $4 = 'guest'
-	ON CONFLICT (conversation_id) DO UPDATE SET seq = EXCLUDED.seq, author_name = EXCLUDED.author_name,
-		preview = EXCLUDED.preview, messages = pending_pushes.messages + 1)
+	INSERT INTO pending_pushes (organization_id, conversation_id, first_seq, due_at)
+	SELECT $1, $2, m.seq, now() + make_interval(secs => $9) FROM m WHERE $4 = 'guest'
+	ON CONFLICT (conversation_id) DO NOTHING)
 SELECT m.id, m.seq, m.created_at, conv.old_status FROM m, conv`
 
 // AppendMessage stores a message with the conversation's next sequence

@@ -117,10 +117,9 @@ func (db *DB) Recipients(ctx context.Context, tx bun.IDB, convID int64) ([]int64
 type PendingPush struct {
 	OrganizationID int64
 	ConversationID int64
-	Seq            int64
-	AuthorName     string
-	Preview        string
-	Messages       int
+	GuestName      string
+	LastMessage    string // the preview of the latest message
+	Messages       int64  // since the burst began
 	// AgentIDs are who gets the push: the conversation's Recipients who
 	// have a browser subscribed.
 	AgentIDs []int64
@@ -134,14 +133,16 @@ func (db *DB) TakeDuePushes(ctx context.Context, tx bun.Tx, limit int) ([]Pendin
 	var rows []struct {
 		OrganizationID int64
 		ConversationID int64
-		Seq            int64
-		AuthorName     string
-		Preview        string
-		Messages       int
+		GuestName      string
+		LastMessage    string
+		Messages       int64
 	}
-	if err := tx.NewRaw(`DELETE FROM pending_pushes WHERE conversation_id IN (
-			SELECT conversation_id FROM pending_pushes WHERE due_at <= now() ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED)
-		RETURNING organization_id, conversation_id, seq, author_name, preview, messages`, limit).Scan(ctx, &rows); err != nil {
+	if err := tx.NewRaw(`WITH due AS (
+			DELETE FROM pending_pushes WHERE conversation_id IN (
+				SELECT conversation_id FROM pending_pushes WHERE due_at <= now() ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED)
+			RETURNING conversation_id, first_seq)
+		SELECT c.organization_id, c.id AS conversation_id, g.name AS guest_name, c.last_message, c.last_seq - due.first_seq + 1 AS messages
+		FROM due JOIN conversations c ON c.id = due.conversation_id JOIN guests g ON g.id = c.guest_id`, limit).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("take due pushes: %w", err)
 	}
 	if len(rows) == 0 {
@@ -181,8 +182,8 @@ func (db *DB) TakeDuePushes(ctx context.Context, tx bun.Tx, limit int) ([]Pendin
 	}
 	out := make([]PendingPush, len(rows))
 	for i, r := range rows {
-		out[i] = PendingPush{OrganizationID: r.OrganizationID, ConversationID: r.ConversationID, Seq: r.Seq,
-			AuthorName: r.AuthorName, Preview: r.Preview, Messages: r.Messages, AgentIDs: agents[r.ConversationID]}
+		out[i] = PendingPush{OrganizationID: r.OrganizationID, ConversationID: r.ConversationID, GuestName: r.GuestName,
+			LastMessage: r.LastMessage, Messages: r.Messages, AgentIDs: agents[r.ConversationID]}
 	}
 	return out, nil
 }
