@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"strconv"
@@ -71,6 +72,8 @@ type client struct {
 	guest   bool
 	convID  int64         // guests: the one conversation
 	limiter *rate.Limiter // guests
+
+	pingSlot uint8 // which of the hub's ping ticks is this socket's
 
 	mu      sync.Mutex
 	queue   []frame
@@ -180,6 +183,7 @@ func (h *Hub) serve(w http.ResponseWriter, r *http.Request, c *client, first []f
 	conn.SetReadLimit(readLimit)
 	c.conn = conn
 	c.queue = first
+	c.pingSlot = uint8(rand.IntN(pingSlots))
 	ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
 	defer cancel()
 	if err := h.register(ctx, c); err != nil {

@@ -52,6 +52,8 @@ type Hub struct {
 	guests map[int64][]*client            // by conversation
 	online map[int64]int                  // agent id → open sockets here
 
+	pingTick int // pingSome's, on the ticker goroutine only
+
 	readyOnce sync.Once
 	ready     chan struct{} // closed once the bus listens
 
@@ -130,7 +132,7 @@ func (h *Hub) Run(ctx context.Context) error {
 			h.log.Warn("refresh presence", "err", err)
 		}
 	})
-	go h.every(ctx, pingEvery, h.pingAll)
+	go h.every(ctx, pingEvery/pingSlots, h.pingSome)
 	return h.bus.Run(ctx, busHandler{h})
 }
 
@@ -329,9 +331,23 @@ func (h *Hub) each(fn func(*client)) {
 
 func (h *Hub) closeAll(reason string) { h.each(func(c *client) { c.kick(reason) }) }
 
-// pingAll has every socket's writer ping its client: one ticker for the
-// hub rather than a timer per socket.
-func (h *Hub) pingAll() { h.each(func(c *client) { c.ping() }) }
+// pingSlots spreads the pings over the interval: a writer goroutine
+// waits for its pong, and 10,000 of them at once would be a burst of
+// memory every interval.
+const pingSlots = 20
+
+// pingSome has the sockets of the next slot ping their clients: one ticker
+// for the hub rather than a timer per socket, each socket once per
+// pingEvery.
+func (h *Hub) pingSome() {
+	h.pingTick++
+	slot := uint8(h.pingTick % pingSlots)
+	h.each(func(c *client) {
+		if c.pingSlot == slot {
+			c.ping()
+		}
+	})
+}
 
 // Shutdown closes every socket (clients resume elsewhere) and ends this
 // instance's presence so agents do not look online after it stops. It is
