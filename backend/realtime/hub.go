@@ -186,6 +186,15 @@ func (h *Hub) Publish(ctx context.Context, events []eventbus.Envelope) {
 // dispatch queues one event to the sockets that should see it. The frame
 // is encoded once for all of them.
 func (h *Hub) dispatch(e eventbus.Envelope) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	agents, guests := h.agents[e.OrganizationID], []*client(nil)
+	if e.ForGuests() {
+		guests = h.guests[e.ConversationID]
+	}
+	if len(agents) == 0 && len(guests) == 0 {
+		return // nobody here: not even worth encoding
+	}
 	ev := e.Event
 	f := frame{kind: frameLive, conv: e.ConversationID}
 	if ev.Type == model.EventMessage {
@@ -210,18 +219,14 @@ func (h *Hub) dispatch(e eventbus.Envelope) {
 			Conversation: &model.Conversation{ID: ev.Conversation.ID, Status: ev.Conversation.Status, AssigneeID: ev.Conversation.AssigneeID}})
 	}
 
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	for c := range h.agents[e.OrganizationID] {
+	for c := range agents {
 		if !c.skip(ev) {
 			h.send(c, f)
 		}
 	}
-	if e.ForGuests() {
-		for _, c := range h.guests[e.ConversationID] {
-			if !c.skip(ev) {
-				h.send(c, guest)
-			}
+	for _, c := range guests {
+		if !c.skip(ev) {
+			h.send(c, guest)
 		}
 	}
 }

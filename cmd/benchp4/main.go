@@ -185,10 +185,14 @@ func frontdesk(ctx context.Context, c config, s *barewrite.Scratch, round int) (
 		defer other.Close()
 		listenBus = pgbus.New(other.Pool, quiet)
 	}
-	realtime.New(db, quiet, nil, opts...) // becomes db.Announce: local sockets (none) and the bus
+	hub := realtime.New(db, quiet, nil, opts...) // becomes db.Announce: local sockets (none) and the bus
 	defer func() { db.Announce = nil }()
-	if os.Getenv("BENCHP4_EXPERIMENT") == "no-events" {
+	switch os.Getenv("BENCHP4_EXPERIMENT") {
+	case "no-events":
 		db.Announce = nil // what announcing costs: the write alone
+	case "async":
+		announce := db.Announce // what waiting for the bus costs
+		db.Announce = func(ctx context.Context, events []eventbus.Envelope) { go announce(ctx, events) }
 	}
 
 	lctx, stopListening := context.WithCancel(ctx)
@@ -246,6 +250,10 @@ func frontdesk(ctx context.Context, c config, s *barewrite.Scratch, round int) (
 	}
 	if got := l.count(); got != sent.Load() && db.Announce != nil {
 		return 0, fmt.Errorf("%d messages stored, %d announced", sent.Load(), got)
+	}
+	if s, ok := hub.Bus().(interface{ Sent() (int64, int64) }); ok {
+		batches, events := s.Sent()
+		fmt.Fprintf(os.Stderr, "benchp4: round %d: %d events in %d batches on the bus\n", round, events, batches)
 	}
 	return float64(sent.Load()) / elapsed.Seconds(), nil
 }

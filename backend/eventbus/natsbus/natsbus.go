@@ -107,6 +107,9 @@ func (b *Bus) Name() string { return "nats" }
 // Close drains nothing and closes the connection.
 func (b *Bus) Close() { b.nc.Close() }
 
+// Sent reports how many batches (flushes) and events were published.
+func (b *Bus) Sent() (batches, events int64) { return b.batch.Sent() }
+
 // Publish implements eventbus.Bus.
 func (b *Bus) Publish(ctx context.Context, envs []eventbus.Envelope) error {
 	return b.batch.Publish(ctx, envs)

@@ -68,6 +68,9 @@ type payload struct {
 	Events   []eventbus.Envelope `json:"e"`
 }
 
+// Sent reports how many batches (statements) and events were published.
+func (b *Bus) Sent() (batches, events int64) { return b.batch.Sent() }
+
 // Publish implements eventbus.Bus.
 func (b *Bus) Publish(ctx context.Context, envs []eventbus.Envelope) error {
 	return b.batch.Publish(ctx, envs)
