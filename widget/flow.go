@@ -29,22 +29,31 @@ const (
 // boot loads the chat's settings and the visitor's conversation, if any.
 // It runs on its own goroutine because it waits for the network.
 func (a *app) boot() {
+	visitor := dom.LocalGet(storeVisitor)
+	known := len(visitor) >= 2*visitorBytes
+	if !known {
+		visitor = dom.RandomHex(visitorBytes)
+		dom.LocalSet(storeVisitor, visitor)
+	}
+	// The visitor's conversation is looked for while the settings load; a
+	// visitor new to this browser has none (and a conversation page is
+	// one).
+	restored := make(chan *wire.GuestConversation, 1)
+	if a.mode == modeConversation || (a.mode == modeWidget && !known) {
+		restored <- nil
+	} else {
+		go func() { restored <- a.restore(visitor) }()
+	}
+
 	s, err := a.loadSetup()
 	if err != nil {
 		dom.Window.Get("console").Call("error", "frontdesk chat:", err.Error())
 		a.do(func() { a.ui.setStatus(text.Unavailable) })
 		return
 	}
-
-	visitor := dom.LocalGet(storeVisitor)
-	if len(visitor) < 2*visitorBytes {
-		visitor = dom.RandomHex(visitorBytes)
-		dom.LocalSet(storeVisitor, visitor)
-	}
-
 	conv := s.conv
-	if conv == nil {
-		conv = a.restore(visitor)
+	if c := <-restored; conv == nil {
+		conv = c
 	}
 	var history []wire.Message
 	if conv != nil {
@@ -57,6 +66,7 @@ func (a *app) boot() {
 	}
 
 	a.do(func() {
+		a.booted = true
 		a.visitor = visitor
 		a.configure(s)
 		if conv != nil {
@@ -241,6 +251,7 @@ func (a *app) render() {
 	}
 	a.renderStatus()
 	a.placeFocus()
+	a.host.postChat()
 }
 
 // renderStatus says what the visitor must know: the connection dropped, or

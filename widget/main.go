@@ -90,6 +90,7 @@ type app struct {
 	online  bool
 	label   string // shown under the agent's name
 
+	booted   bool // the settings and the visitor's conversation are loaded
 	conv     *wire.GuestConversation
 	thread   chat.Thread
 	creating bool     // a StartConversation request is in flight
