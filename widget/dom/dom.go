@@ -4,7 +4,7 @@
 // syscall/js alone: a UI toolkit (go-app) or net/http would multiply the
 // size of a binary every visitor of a customer's website downloads.
 //
-// Functions that wait for the browser (Await, Fetch) block the calling
+// Functions that wait for the browser (Await, Fetch, Sleep) block the calling
 // goroutine. They must not be called from inside a js.Func callback, which
 // runs on the browser's event loop: the promise could never settle.
 package dom
