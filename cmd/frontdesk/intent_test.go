@@ -81,6 +81,7 @@ func noFrameYet(t *testing.T, ctx context.Context) {
 // view, and an agent's reply raises the badge live while the chat is
 // closed.
 func TestWidgetWeighsNothingUntilIntent(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	ctx := browsertest.New(t)
 	step(t, ctx,
@@ -148,6 +149,7 @@ func TestWidgetWeighsNothingUntilIntent(t *testing.T) {
 // finger touching the launcher loads the chat and the tap opens it; a
 // visitor tabbing onto the launcher loads it, and Enter opens it.
 func TestWidgetIntentByTouchAndKeyboard(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	phone := browsertest.New(t)
 	step(t, phone,
@@ -277,6 +279,7 @@ func waitChat(t *testing.T, ctx context.Context, expr string) {
 // open the chat, and a page whose requestIdleCallback never calls back:
 // each loads on intent (or, asked to prefetch, anyway) and opens.
 func TestWidgetOnDifficultHostPages(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	browser := browsertest.New(t)
 	// violations counts what the page's CSP refused.
