@@ -35,5 +35,12 @@
 // map[string]any, leaving out what model marks omitempty. Then add the pair
 // to the tables of wire_test.go (answers, requests); the test fails until
 // both sides agree. A new endpoint needs nothing else: the widget's call
-// helper takes a request's Encode() and a Decode method value.
+// helper takes a request's Encode() and a Decode method value:
+//
+//	var r wire.Rating
+//	err := call("POST", path, wire.RateRequest{Score: 5}.Encode(), r.Decode)
+//
+// A body that is not JSON (a file the visitor attaches) should stay in the
+// browser too: hand the File or Blob to fetch from widget/dom rather than
+// copying its bytes into Go.
 package wire
