@@ -489,21 +489,25 @@ func (c *client) handle(ctx context.Context, ev model.Event) {
 // handleResume replays a conversation's messages after seq: a client that
 // noticed a gap, or an agent opening a conversation.
 func (c *client) handleResume(ctx context.Context, conv, after int64) {
-	if conv == 0 || (!c.guest && !c.owns(ctx, conv)) {
+	notFound := func() {
 		c.reply(model.Event{Type: model.EventError, ConversationID: conv, Error: model.Errorf(404, model.CodeNotFound, "Conversation not found.")})
+	}
+	if conv == 0 {
+		notFound()
 		return
 	}
-	if after > 0 {
-		last, err := c.hub.db.LastSeq(ctx, c.orgID, conv)
-		if err != nil {
-			c.hub.log.Warn("resume", "err", err)
-			c.kick("resume failed")
-			return
-		}
-		if after > last {
-			c.hub.send(c, seqAhead(conv, last))
-			after = last
-		}
+	last, err := c.hub.db.LastSeq(ctx, c.orgID, conv) // in the client's organization, or not found
+	switch {
+	case postgres.IsNotFound(err):
+		notFound()
+		return
+	case err != nil:
+		c.hub.log.Warn("resume", "err", err)
+		c.kick("resume failed")
+		return
+	case after > last:
+		c.hub.send(c, seqAhead(conv, last))
+		after = last
 	}
 	c.hub.send(c, frame{kind: frameResume, conv: conv, seq: after})
 }

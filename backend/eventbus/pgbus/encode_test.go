@@ -19,9 +19,11 @@ func TestEncodeSplitsAndStrips(t *testing.T) {
 		envs = append(envs, msg(int64(i+1), strings.Repeat("a", 500)))
 	}
 	envs = append(envs, msg(41, strings.Repeat("b", model.MaxMessageBytes)))
-	payloads, err := encode("inst", envs)
-	if err != nil {
-		t.Fatal(err)
+	huge := model.Conversation{ID: 3, LastMessage: strings.Repeat("c", 9000)}
+	envs = append(envs, eventbus.Envelope{OrganizationID: 1, ConversationID: 3, Event: model.Event{Type: model.EventConversation, Conversation: &huge}})
+	payloads, dropped, err := encode("inst", envs)
+	if err != nil || dropped != 1 {
+		t.Fatalf("dropped %d (want the huge conversation event), %v", dropped, err)
 	}
 	var got []eventbus.Envelope
 	for _, p := range payloads {

@@ -78,9 +78,15 @@ func (b *Bus) Publish(ctx context.Context, envs []eventbus.Envelope) error {
 
 // send notifies one batch in one statement.
 func (b *Bus) send(ctx context.Context, envs []eventbus.Envelope) error {
-	payloads, err := encode(b.instance, envs)
+	payloads, dropped, err := encode(b.instance, envs)
 	if err != nil {
 		return err
+	}
+	if dropped > 0 {
+		b.log.Warn("pgbus: events too large for a notification were not published", "dropped", dropped)
+	}
+	if len(payloads) == 0 {
+		return nil
 	}
 	// The statement's transaction writes nothing but notifications, which
 	// are delivered at commit whether or not the commit record reached the
@@ -93,9 +99,9 @@ func (b *Bus) send(ctx context.Context, envs []eventbus.Envelope) error {
 }
 
 // encode packs envs into as few notifications as fit. An event too large
-// for a notification on its own loses its message text; receivers load it
-// by seq.
-func encode(instance string, envs []eventbus.Envelope) ([]string, error) {
+// for a notification on its own loses its message text (receivers load it
+// by seq); one still too large is dropped and counted.
+func encode(instance string, envs []eventbus.Envelope) (payloads []string, dropped int, err error) {
 	head := `{"i":` + quote(instance) + `,"e":[`
 	var out []string
 	var cur strings.Builder
@@ -111,14 +117,21 @@ func encode(instance string, envs []eventbus.Envelope) ([]string, error) {
 	for _, e := range envs {
 		raw, err := json.Marshal(e)
 		if err != nil {
-			return nil, fmt.Errorf("pgbus: encode: %w", err)
+			return nil, 0, fmt.Errorf("pgbus: encode: %w", err)
 		}
 		if len(head)+len(raw)+2 > maxPayload && e.Event.Message != nil {
 			e.Event.Seq = e.Event.Message.Seq
 			e.Event.Message = nil
 			if raw, err = json.Marshal(e); err != nil {
-				return nil, fmt.Errorf("pgbus: encode: %w", err)
+				return nil, 0, fmt.Errorf("pgbus: encode: %w", err)
 			}
+		}
+		if len(head)+len(raw)+2 > maxPayload {
+			// Still too large (a conversation event can be): it cannot
+			// travel; receivers learn the news at the conversation's next
+			// event or when their clients resume.
+			dropped++
+			continue
 		}
 		if n > 0 && cur.Len()+1+len(raw)+2 > maxPayload {
 			flush()
@@ -132,7 +145,7 @@ func encode(instance string, envs []eventbus.Envelope) ([]string, error) {
 		n++
 	}
 	flush()
-	return out, nil
+	return out, dropped, nil
 }
 
 func quote(s string) string {
