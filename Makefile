@@ -69,9 +69,11 @@ bench-host: deps-postgres deps-chromium deps-lighthouse build
 # Frontdesk's own message path with its realtime events, on DATABASE_URL (the
 # private cluster when unset). The last line is
 # "P4: N messages/s, ceiling M/s, ratio R".
+# (Its report is printed when it ends, after cmd/withdb's own log lines.)
 bench-p4: deps-postgres
 	$(GO) build -o build/benchp4 ./cmd/benchp4
-	$(GO) run ./cmd/withdb -dir .data/test-postgres -- ./build/benchp4
+	$(GO) run ./cmd/withdb -dir .data/test-postgres -- ./build/benchp4 > build/bench-p4.txt || { cat build/bench-p4.txt; exit 1; }
+	@cat build/bench-p4.txt
 
 deps: deps-postgres deps-chromium deps-radicale deps-nats deps-axe
 

@@ -118,6 +118,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	var best struct{ ceiling, oneStatement, frontdesk float64 }
 	for round := 1; round <= c.rounds; round++ {
+		log("round %d of %d: pgbench's bare write, then Frontdesk's, %s each", round, c.rounds, c.duration)
 		var tps float64
 		for i, w := range []barewrite.Script{barewrite.Transaction, barewrite.OneStatement} {
 			scratch.Checkpoint(ctx)
