@@ -16,6 +16,10 @@
 //
 //	P4: 3412 messages/s, ceiling 4187/s, ratio 0.81
 //
+// BENCHP4_EXPERIMENT=no-events measures the write without announcing,
+// and =async announces without waiting for the bus (what each costs; see
+// docs/PERFORMANCE.md). -script runs more pgbench scripts for comparison.
+//
 // It works in a database of its own, created and dropped on the same
 // server. `make bench-p4` runs it (through cmd/withdb: the private cluster
 // when DATABASE_URL is unset).
