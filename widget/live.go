@@ -56,10 +56,17 @@ func (a *app) opened(sock *dom.Socket) {
 
 // statusResume is the close code with which the server asks a client to
 // reconnect and resume at once (it fell behind, or the server is moving it).
-const statusResume = 4000
+const statusResume = model.CloseResume
 
 func (a *app) closed(sock *dom.Socket, code int) {
 	if sock != a.sock {
+		return
+	}
+	if code == model.CloseGoAway {
+		// The server is shutting down (a rolling upgrade): another one
+		// takes the new socket. Nothing went wrong, so nothing is shown.
+		a.sock, a.connected, a.attempts = nil, false, 0
+		a.connect()
 		return
 	}
 	if code == statusResume || (a.connected && time.Since(a.openedAt) > lastingConn) {

@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"github.com/frontdesk/frontdesk/backend/postgres"
 	"github.com/frontdesk/frontdesk/backend/push"
 	"github.com/frontdesk/frontdesk/backend/push/pushtest"
+	"github.com/frontdesk/frontdesk/backend/secret"
 	"github.com/frontdesk/frontdesk/backend/smtptest"
 	"github.com/frontdesk/frontdesk/model"
 )
@@ -63,13 +65,13 @@ func setup(t *testing.T) *fixture {
 	base, _ := url.Parse("http://frontdesk.test")
 	n := &notify.Notifier{DB: db, BaseURL: base, Log: log, OfflineDelay: 50 * time.Millisecond}
 	workers := river.NewWorkers()
-	if err := mail.Register(workers, sender, log); err != nil {
+	if err := mail.Register(workers, sender, log, mail.InOrder(db)); err != nil {
 		t.Fatal(err)
 	}
 	if err := n.Register(workers); err != nil {
 		t.Fatal(err)
 	}
-	pusher, err := push.New(ctx, db, "mailto:ops@acme.test", log, push.AllowLoopback())
+	pusher, err := push.New(ctx, db, testBox(t), "mailto:ops@acme.test", log, push.AllowLoopback())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,4 +351,13 @@ func TestGuestMessagePushesClosedApps(t *testing.T) {
 	if n := len(f.push.Messages(sub)); n != 1 {
 		t.Fatalf("%d pushes, want 1: the open app gets no push", n)
 	}
+}
+
+func testBox(t testing.TB) *secret.Box {
+	t.Helper()
+	box, err := secret.New(bytes.Repeat([]byte{7}, secret.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return box
 }

@@ -247,6 +247,17 @@ type MeetingUpdate struct {
 func (db *DB) UpdateMeeting(ctx context.Context, orgID, id int64, upd MeetingUpdate, also func(ctx context.Context, tx bun.Tx, before, after MeetingRecord) error) (MeetingRecord, error) {
 	var out MeetingRecord
 	err := db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		out, err = db.UpdateMeetingTx(ctx, tx, orgID, id, upd, also)
+		return err
+	})
+	return out, err
+}
+
+// UpdateMeetingTx is UpdateMeeting in the caller's transaction.
+func (db *DB) UpdateMeetingTx(ctx context.Context, tx bun.Tx, orgID, id int64, upd MeetingUpdate, also func(ctx context.Context, tx bun.Tx, before, after MeetingRecord) error) (MeetingRecord, error) {
+	var out MeetingRecord
+	err := func() error {
 		var row meetingRow
 		if err := tx.NewSelect().Model(&row).Where("organization_id = ? AND id = ?", orgID, id).For("UPDATE").Scan(ctx); err != nil {
 			if noRows(err) {
@@ -281,7 +292,7 @@ func (db *DB) UpdateMeeting(ctx context.Context, orgID, id int64, upd MeetingUpd
 			return also(ctx, tx, before, out)
 		}
 		return nil
-	})
+	}()
 	return out, err
 }
 
