@@ -60,9 +60,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		Pool: pool,
 		// Columns this version does not know are skipped, not an error:
 		// during a rolling upgrade the next version may have added some.
-		Bun:  bun.NewDB(sqldb, pgdialect.New(), bun.WithDiscardUnknownColumns()),
-		sql:  sqldb,
-		Now:  time.Now,
+		Bun: bun.NewDB(sqldb, pgdialect.New(), bun.WithDiscardUnknownColumns()),
+		sql: sqldb,
+		Now: time.Now,
 	}, nil
 }
 
