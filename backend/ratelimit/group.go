@@ -83,7 +83,9 @@ func (g *Group) Sync(ctx context.Context) error {
 		if l.burst <= 0 || l.rate <= 0 {
 			continue
 		}
-		if err := l.sync(ctx, g.store); err != nil {
+		// Keys used since the sync before are refreshed too, so an
+		// instance sees what the others handed out for them.
+		if err := l.sync(ctx, g.store, 2*g.every); err != nil {
 			errs = append(errs, err)
 		}
 	}

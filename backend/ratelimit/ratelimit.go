@@ -131,13 +131,14 @@ type Store interface {
 	SettleRateLimits(ctx context.Context, name string, burst int, perSecond float64, takes []Take) ([]float64, error)
 }
 
-// sync settles this limiter's takes with store.
-func (l *Limiter) sync(ctx context.Context, store Store) error {
+// sync settles this limiter's takes with store, and learns what the other
+// instances took of the keys used here within recent (taking nothing).
+func (l *Limiter) sync(ctx context.Context, store Store, recent time.Duration) error {
 	l.mu.Lock()
 	at := l.now()
 	var takes []Take
 	for k, b := range l.buckets {
-		if b.taken > 0 {
+		if b.taken > 0 || at.Sub(b.seen) <= recent {
 			takes = append(takes, Take{Key: k, N: b.taken})
 			b.taken = 0
 		}

@@ -11,5 +11,6 @@ CREATE UNLOGGED TABLE rate_limits (
     per_second double precision NOT NULL CHECK (per_second > 0),
     updated_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (name, key_hash)
-);
-CREATE INDEX rate_limits_updated_idx ON rate_limits (updated_at);
+) WITH (fillfactor = 70);
+-- No other index: every settlement updates tokens and updated_at, and with
+-- only the primary key those updates stay HOT (in place on the page).
