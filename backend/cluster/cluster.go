@@ -50,18 +50,25 @@ type Member struct {
 	live      prometheus.GaugeFunc
 }
 
-// New names this instance; call Join, then Run to take part. timeout 0
-// means DefaultTimeout.
-func New(db *postgres.DB, log *slog.Logger, timeout time.Duration) *Member {
+// New names this instance after its host and the address it listens on,
+// which operators see in the instances table and in river_job; call Join,
+// then Run to take part. timeout 0 means DefaultTimeout.
+func New(db *postgres.DB, log *slog.Logger, addr string, timeout time.Duration) *Member {
 	host, _ := os.Hostname()
+	if addr != "" {
+		host += "/" + addr
+	}
 	b := make([]byte, 6)
 	rand.Read(b) //nolint:errcheck // never fails on Linux
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	m := &Member{id: "fd-" + host + "-" + hex.EncodeToString(b), host: host, db: db, log: log, timeout: timeout}
-	if len(m.id) > 100 {
-		m.id = m.id[:100]
+	m := &Member{id: host + "/" + hex.EncodeToString(b), host: host, db: db, log: log, timeout: timeout}
+	if len(m.id) > 90 { // River's limit is 100, and the queue adds "-insert"
+		m.id = m.id[len(m.id)-90:]
+	}
+	if len(m.host) > 255 {
+		m.host = m.host[:255]
 	}
 	m.reclaimed = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "frontdesk_jobs_reclaimed_total", Help: "Jobs handed back to the queue because the instance running them died.",

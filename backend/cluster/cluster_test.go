@@ -92,7 +92,7 @@ func TestDeadInstancesJobsAreReclaimed(t *testing.T) {
 	b := &slowWorker{id: "b", started: started}
 
 	qa := queue(t, db, a)
-	ma := cluster.New(db, log, 500*time.Millisecond)
+	ma := cluster.New(db, log, "", 500*time.Millisecond)
 	if err := ma.Join(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestDeadInstancesJobsAreReclaimed(t *testing.T) {
 	waitStarted(t, a, "a")
 
 	qb := queue(t, db, b)
-	mb := cluster.New(db, log, 500*time.Millisecond)
+	mb := cluster.New(db, log, "", 500*time.Millisecond)
 	mb.SetJobs(qb)
 	if err := mb.Join(ctx); err != nil {
 		t.Fatal(err)
@@ -172,7 +172,7 @@ func TestDeadInstancesJobsAreReclaimed(t *testing.T) {
 func TestLeaveCountsAsDead(t *testing.T) {
 	db := pgtest.Open(t)
 	ctx := context.Background()
-	m := cluster.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Hour)
+	m := cluster.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), "127.0.0.1:8080", time.Hour)
 	if err := m.Join(ctx); err != nil {
 		t.Fatal(err)
 	}

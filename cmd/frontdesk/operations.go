@@ -33,7 +33,7 @@ type operations struct {
 // openOperations joins the cluster and prepares what must exist before the
 // job queue (workers, periodic jobs) and the API (rate limits).
 func (m *Main) openOperations(ctx context.Context, db *postgres.DB, workers *river.Workers) error {
-	m.member = cluster.New(db, m.Log, m.Config.InstanceTimeout)
+	m.member = cluster.New(db, m.Log, m.Config.Addr, m.Config.InstanceTimeout)
 	if err := m.member.Join(ctx); err != nil {
 		return err
 	}
