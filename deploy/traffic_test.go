@@ -146,11 +146,11 @@ type party struct {
 	conn     *websocket.Conn
 	outbox   []outgoing
 	sent     int
-	acked    map[string]int64         // client id → seq
-	received map[int64]map[int64]int  // conversation → seq → times
-	last     map[int64]int64          // conversation → highest seq in order
-	follows  map[int64]bool           // agent: conversations to resume
-	opened   chan struct{}            // closed on each new socket, then replaced
+	acked    map[string]int64        // client id → seq
+	received map[int64]map[int64]int // conversation → seq → times
+	last     map[int64]int64         // conversation → highest seq in order
+	follows  map[int64]bool          // agent: conversations to resume
+	opened   chan struct{}           // closed on each new socket, then replaced
 }
 
 func newParty(name string, a *api, j *journal) *party {
