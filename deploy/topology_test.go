@@ -108,6 +108,8 @@ type instance struct {
 	port int
 	env  []string
 	out  *syncBuffer
+	dir  string              // working directory; the test's when empty
+	cred *syscall.Credential // run as another user
 
 	mu     sync.Mutex
 	cmd    *exec.Cmd
@@ -122,6 +124,10 @@ func (in *instance) start(bin string, extra ...string) error {
 	cmd := exec.Command(bin)
 	cmd.Env = append(append([]string{}, in.env...), extra...)
 	cmd.Stdout, cmd.Stderr = in.out, in.out
+	cmd.Dir = in.dir
+	if in.cred != nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: in.cred}
+	}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("%s: start: %w", in.name, err)
 	}
