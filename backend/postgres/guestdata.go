@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,26 +60,28 @@ func (db *DB) PersonOfContact(ctx context.Context, idb bun.IDB, orgID, contactID
 	return db.person(ctx, idb, orgID, nil, []int64{contactID}, c.Email, c.Phone, lock)
 }
 
+// person gathers the records of whoever the seed (guest or contact ids,
+// with their email and phone) is: the guest records that share the seed's
+// address or number, then, with what those add (a booking's phone, a
+// chat's address), the guest records and phonebook entries sharing any of
+// them. Two steps and no further, so a chain of shared numbers does not
+// sweep in strangers.
 func (db *DB) person(ctx context.Context, idb bun.IDB, orgID int64, guestIDs, contactIDs []int64, email, phone string, lock bool) (Person, error) {
 	p := Person{Emails: []string{}, PhoneKeys: []string{}}
-	if e := strings.ToLower(strings.TrimSpace(email)); e != "" {
-		p.Emails = append(p.Emails, e)
+	p.add(email, phone)
+	first, err := db.guestsMatching(ctx, idb, orgID, guestIDs, p, false)
+	if err != nil {
+		return Person{}, err
 	}
-	if k := PhoneKey(phone); k != "" {
-		p.PhoneKeys = append(p.PhoneKeys, k)
+	for _, g := range first {
+		p.add(g.Email, g.Phone)
 	}
-	q := idb.NewSelect().Table("guests").Column("id").
-		Where("organization_id = ?", orgID).
-		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			return q.Where("id IN (?)", bun.In(append(guestIDs, 0))).
-				WhereOr("email <> '' AND lower(email) IN (?)", bun.In(append(p.Emails, ""))).
-				WhereOr("phone <> '' AND "+phoneKeySQL("phone")+" IN (?)", bun.In(append(p.PhoneKeys, "-")))
-		}).Order("id")
-	if lock {
-		q = q.For("UPDATE")
+	all, err := db.guestsMatching(ctx, idb, orgID, guestIDs, p, lock)
+	if err != nil {
+		return Person{}, err
 	}
-	if err := q.Scan(ctx, &p.GuestIDs); err != nil {
-		return Person{}, fmt.Errorf("select guests of person: %w", err)
+	for _, g := range all {
+		p.GuestIDs = append(p.GuestIDs, g.ID)
 	}
 	if err := idb.NewSelect().Table("contacts").Column("id").
 		Where("organization_id = ?", orgID).
@@ -90,6 +93,39 @@ func (db *DB) person(ctx context.Context, idb bun.IDB, orgID int64, guestIDs, co
 		return Person{}, fmt.Errorf("select contacts of person: %w", err)
 	}
 	return p, nil
+}
+
+// add records an email and a phone number the person is known by.
+func (p *Person) add(email, phone string) {
+	if e := strings.ToLower(strings.TrimSpace(email)); e != "" && !slices.Contains(p.Emails, e) {
+		p.Emails = append(p.Emails, e)
+	}
+	if k := PhoneKey(phone); k != "" && !slices.Contains(p.PhoneKeys, k) {
+		p.PhoneKeys = append(p.PhoneKeys, k)
+	}
+}
+
+type guestContact struct {
+	ID           int64
+	Email, Phone string
+}
+
+func (db *DB) guestsMatching(ctx context.Context, idb bun.IDB, orgID int64, ids []int64, p Person, lock bool) ([]guestContact, error) {
+	var out []guestContact
+	q := idb.NewSelect().Table("guests").Column("id", "email", "phone").
+		Where("organization_id = ?", orgID).
+		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("id IN (?)", bun.In(append(append([]int64{}, ids...), 0))).
+				WhereOr("email <> '' AND lower(email) IN (?)", bun.In(append(append([]string{}, p.Emails...), ""))).
+				WhereOr("phone <> '' AND "+phoneKeySQL("phone")+" IN (?)", bun.In(append(append([]string{}, p.PhoneKeys...), "-")))
+		}).Order("id")
+	if lock {
+		q = q.For("UPDATE")
+	}
+	if err := q.Scan(ctx, &out); err != nil {
+		return nil, fmt.Errorf("select guests of person: %w", err)
+	}
+	return out, nil
 }
 
 // phoneKeySQL is PhoneKey in SQL, for guests' phone numbers (stored as
@@ -183,7 +219,7 @@ func (db *DB) ScheduledMeetingsOf(ctx context.Context, tx bun.Tx, orgID int64, p
 	var rows []meetingRow
 	if err := tx.NewSelect().Model(&rows).
 		Where("organization_id = ? AND guest_id IN (?) AND status = 'scheduled'", orgID, bun.In(append(append([]int64{}, p.GuestIDs...), 0))).
-		Where("starts_at + duration_minutes * interval '1 minute' > ?", db.Now()).
+		Where("starts_at + duration_minutes * interval '1 minute' > ?::timestamptz", db.Now()).
 		Order("starts_at").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("select scheduled meetings: %w", err)
 	}
@@ -334,8 +370,8 @@ func (db *DB) ExpiredConversations(ctx context.Context, limit int) (map[int64][]
 	if err := db.Bun.NewSelect().TableExpr("conversations AS c").Column("c.organization_id", "c.id").
 		Join("JOIN organization_retention AS r ON r.organization_id = c.organization_id").
 		Where("c.status = 'resolved'").
-		Where("c.updated_at < ? - r.delete_resolved_after_days * interval '1 day'", db.Now()).
-		Where("NOT EXISTS (SELECT 1 FROM meetings mt WHERE mt.conversation_id = c.id AND mt.status = 'scheduled' AND mt.starts_at + mt.duration_minutes * interval '1 minute' > ?)", db.Now()).
+		Where("c.updated_at < ?::timestamptz - r.delete_resolved_after_days * interval '1 day'", db.Now()).
+		Where("NOT EXISTS (SELECT 1 FROM meetings mt WHERE mt.conversation_id = c.id AND mt.status = 'scheduled' AND mt.starts_at + mt.duration_minutes * interval '1 minute' > ?::timestamptz)", db.Now()).
 		OrderExpr("c.updated_at").Limit(int64(limit)).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("select expired conversations: %w", err)
 	}
