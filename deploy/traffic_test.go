@@ -150,12 +150,11 @@ type party struct {
 	received map[int64]map[int64]int // conversation → seq → times
 	last     map[int64]int64         // conversation → highest seq in order
 	follows  map[int64]bool          // agent: conversations to resume
-	opened   chan struct{}           // closed on each new socket, then replaced
 }
 
 func newParty(name string, a *api, j *journal) *party {
 	return &party{name: name, api: a, j: j, acked: map[string]int64{}, received: map[int64]map[int64]int{},
-		last: map[int64]int64{}, follows: map[int64]bool{}, opened: make(chan struct{})}
+		last: map[int64]int64{}, follows: map[int64]bool{}}
 }
 
 func (p *party) wsURL() string {
@@ -207,8 +206,6 @@ func (p *party) run(ctx context.Context) {
 		}
 		p.mu.Lock()
 		p.conn = conn
-		close(p.opened)
-		p.opened = make(chan struct{})
 		resume := []model.Event{}
 		if p.agent {
 			for c := range p.follows {
