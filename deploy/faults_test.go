@@ -103,7 +103,7 @@ func TestRollingRestart(t *testing.T) {
 			t.Fatal(err)
 		}
 		s.c.lb.waitServing(t, 3)
-		time.Sleep(300 * time.Millisecond) // back in HAProxy's rotation
+		time.Sleep(400 * time.Millisecond) // back in HAProxy's rotation
 	}
 	s.requestLeads(ctx)
 	time.Sleep(time.Second)
@@ -276,7 +276,7 @@ func (s *scenario) startTraffic(ctx context.Context) (stop func()) {
 	}
 	return func() {
 		cancelSend()
-		s.waitUntil(ctx, "every message acknowledged", 20*time.Second, func() bool {
+		s.waitUntil(ctx, "every message acknowledged", 30*time.Second, func() bool {
 			for _, p := range append(append([]*party{}, s.guests...), s.agents...) {
 				if p.unacked() > 0 {
 					return false
@@ -284,7 +284,7 @@ func (s *scenario) startTraffic(ctx context.Context) (stop func()) {
 			}
 			return true
 		})
-		s.waitUntil(ctx, "every party up to date", 20*time.Second, func() bool {
+		s.waitUntil(ctx, "every party up to date", 30*time.Second, func() bool {
 			for i, c := range s.convs {
 				n := s.lastSeq(ctx, c)
 				if ok, _ := s.guests[i].has(c, n); !ok {
@@ -432,7 +432,7 @@ func (s *scenario) verify(ctx context.Context) {
 			agentDups += dup
 		}
 	}
-	t.Logf("%d messages, every one acknowledged, stored once and delivered; %d sockets ended %v; %d frames the agents' resumes repeated (the app keeps one per seq)",
+	t.Logf("%d messages, every one acknowledged, stored once and delivered; %d sockets ended %v; %d messages the agents got twice, live and fetched after a reconnect (the app keeps one per seq)",
 		sent, len(s.j.outages), s.j.drops, agentDups)
 
 	// Jobs: none left to do, none given up.

@@ -22,7 +22,8 @@ import (
 // The parties below behave as the widget and the agent app do: a message
 // is kept until the server acknowledges it and is sent again, with the same
 // client id, on every new socket; a guest's socket resumes after the last
-// message it has; an agent's asks to resume each conversation it follows.
+// message it has; an agent, on every new socket, fetches what it missed of
+// the conversations it follows, as the app's screens do.
 // They record everything they receive and every error a person would see.
 
 // journal is what every party saw, shared.
@@ -206,16 +207,16 @@ func (p *party) run(ctx context.Context) {
 		}
 		p.mu.Lock()
 		p.conn = conn
-		resume := []model.Event{}
+		missed := map[int64]int64{}
 		if p.agent {
 			for c := range p.follows {
-				resume = append(resume, model.Event{Type: model.EventResume, ConversationID: c, Seq: p.last[c]})
+				missed[c] = p.last[c]
 			}
 		}
 		pending := append([]outgoing(nil), p.outbox...)
 		p.mu.Unlock()
-		for _, ev := range resume {
-			p.write(ctx, conn, ev)
+		if len(missed) > 0 {
+			go p.catchUp(ctx, missed)
 		}
 		for _, o := range pending {
 			p.write(ctx, conn, o.frame())
@@ -241,6 +242,32 @@ func (p *party) run(ctx context.Context) {
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
+	}
+}
+
+// catchUp fetches the messages after each conversation's last one.
+func (p *party) catchUp(ctx context.Context, after map[int64]int64) {
+	for c, seq := range after {
+		var msgs []model.Message
+		if _, err := p.api.do(ctx, "GET", fmt.Sprintf("/api/v1/conversations/%d/messages?after=%d", c, seq), nil, &msgs); err != nil {
+			continue // the next socket tries again
+		}
+		p.mu.Lock()
+		for _, m := range msgs {
+			p.record(c, m.Seq)
+		}
+		p.mu.Unlock()
+	}
+}
+
+// record notes that message seq of conv arrived; p.mu is held.
+func (p *party) record(c, seq int64) {
+	if p.received[c] == nil {
+		p.received[c] = map[int64]int{}
+	}
+	p.received[c][seq]++
+	for p.received[c][p.last[c]+1] > 0 {
+		p.last[c]++
 	}
 }
 
@@ -274,13 +301,7 @@ func (p *party) read(ctx context.Context, conn *websocket.Conn) error {
 				if c == 0 {
 					c = ev.ConversationID
 				}
-				if p.received[c] == nil {
-					p.received[c] = map[int64]int{}
-				}
-				p.received[c][m.Seq]++
-				for p.received[c][p.last[c]+1] > 0 {
-					p.last[c]++
-				}
+				p.record(c, m.Seq)
 			}
 		case model.EventAck:
 			if _, ok := p.acked[ev.ClientID]; !ok {

@@ -268,12 +268,29 @@ func TestNoReminderForCancelledMeeting(t *testing.T) {
 		t.Fatal(err)
 	}
 	fireReminders(t, f.db)
-	f.smtp.WaitFor(t, 4, 10*time.Second)
+	// Booked and cancelled at once: each side gets the CANCEL, and the
+	// REQUEST before it — unless the CANCEL went out first, in which case
+	// the older REQUEST is dropped (mail.InOrder).
+	f.smtp.WaitFor(t, 2, 10*time.Second)
+	if err := f.newQ().WaitIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
 	time.Sleep(500 * time.Millisecond)
+	cancelled := map[string]bool{}
 	for _, m := range f.smtp.Messages() {
 		if strings.Contains(m.Subject(), "Reminder") {
 			t.Fatalf("a reminder went out for a cancelled meeting: %q", m.Subject())
 		}
+		method, _ := inviteOf(t, m)
+		if cancelled[m.To[0]] {
+			t.Errorf("%s got a %s after the CANCEL", m.To[0], method)
+		}
+		if method == invite.MethodCancel {
+			cancelled[m.To[0]] = true
+		}
+	}
+	if !cancelled["gina@example.com"] || !cancelled["anna@acme.test"] {
+		t.Fatalf("cancellations went to %v, want the guest and the agent", cancelled)
 	}
 }
 
