@@ -1,4 +1,4 @@
-package calendar_test
+package caldav_test
 
 import (
 	"context"
@@ -10,16 +10,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/frontdesk/frontdesk/backend/calendar"
+	"github.com/frontdesk/frontdesk/backend/calendar/caldav"
 	"github.com/frontdesk/frontdesk/backend/radicaletest"
 )
 
-func account(s *radicaletest.Server, url string) calendar.Account {
-	return calendar.Account{URL: url, Username: s.User, Password: s.Password}
+func account(s *radicaletest.Server, url string) caldav.Account {
+	return caldav.Account{URL: url, Username: s.User, Password: s.Password}
 }
 
-func meeting(uid string, seq int, start time.Time) calendar.Event {
-	return calendar.Event{
+func meeting(uid string, seq int, start time.Time) caldav.Event {
+	return caldav.Event{
 		UID:            uid,
 		Sequence:       seq,
 		Start:          start,
@@ -29,14 +29,14 @@ func meeting(uid string, seq int, start time.Time) calendar.Event {
 		URL:            "https://frontdesk.example/app/conversations/7",
 		OrganizerName:  "Ada Agent",
 		OrganizerEmail: "ada@example.com",
-		Attendees:      []calendar.Attendee{{Name: `Gus "G" Guest`, Email: "gus@example.org"}},
+		Attendees:      []caldav.Attendee{{Name: `Gus "G" Guest`, Email: "gus@example.org"}},
 	}
 }
 
 func TestPutUpdateDelete(t *testing.T) {
 	srv := radicaletest.Start(t)
 	ctx := context.Background()
-	c := calendar.New(calendar.Options{})
+	c := caldav.New(caldav.Options{})
 	acct := account(srv, srv.CalendarURL)
 	const uid = "meeting-42@frontdesk.example"
 
@@ -99,7 +99,7 @@ func TestPutUpdateDelete(t *testing.T) {
 	if objs := srv.Objects(t); len(objs) != 0 {
 		t.Fatalf("calendar still holds %v after delete", objs)
 	}
-	if _, err := c.Get(ctx, acct, uid); !errors.Is(err, calendar.ErrNotFound) {
+	if _, err := c.Get(ctx, acct, uid); !errors.Is(err, caldav.ErrNotFound) {
 		t.Fatalf("Get after delete: %v, want ErrNotFound", err)
 	}
 	if err := c.Delete(ctx, acct, uid); err != nil {
@@ -107,7 +107,7 @@ func TestPutUpdateDelete(t *testing.T) {
 	}
 }
 
-func assertEvent(t *testing.T, got, want calendar.Event) {
+func assertEvent(t *testing.T, got, want caldav.Event) {
 	t.Helper()
 	if got.UID != want.UID || got.Sequence != want.Sequence || !got.Start.Equal(want.Start) || !got.End.Equal(want.End) ||
 		got.Summary != want.Summary || got.Description != want.Description || got.URL != want.URL ||
@@ -120,16 +120,16 @@ func assertEvent(t *testing.T, got, want calendar.Event) {
 }
 
 func TestPutRefusesBadEvents(t *testing.T) {
-	c := calendar.New(calendar.Options{})
-	acct := calendar.Account{URL: "http://127.0.0.1:1/", Username: "u", Password: "p"}
+	c := caldav.New(caldav.Options{})
+	acct := caldav.Account{URL: "http://127.0.0.1:1/", Username: "u", Password: "p"}
 	start := time.Date(2031, 1, 1, 9, 0, 0, 0, time.UTC)
-	for name, e := range map[string]calendar.Event{
+	for name, e := range map[string]caldav.Event{
 		"no UID":         {Start: start, End: start.Add(time.Hour)},
 		"UID with break": {UID: "a\nb", Start: start, End: start.Add(time.Hour)},
 		"ends at start":  {UID: "x", Start: start, End: start},
 		"no times":       {UID: "x"},
 	} {
-		if err := c.Put(context.Background(), acct, e); err == nil || errors.Is(err, calendar.ErrUnreachable) {
+		if err := c.Put(context.Background(), acct, e); err == nil || errors.Is(err, caldav.ErrUnreachable) {
 			t.Errorf("%s: Put = %v, want a validation error before any request", name, err)
 		}
 	}
@@ -147,7 +147,7 @@ func TestDiscovery(t *testing.T) {
 		srv.URL + "/",
 	} {
 		t.Run(url, func(t *testing.T) {
-			c := calendar.New(calendar.Options{})
+			c := caldav.New(caldav.Options{})
 			acct := account(srv, url)
 			if err := c.Check(ctx, acct); err != nil {
 				t.Fatalf("Check: %v", err)
@@ -186,23 +186,23 @@ func TestCheckErrors(t *testing.T) {
 
 	for _, tc := range []struct {
 		name    string
-		acct    calendar.Account
+		acct    caldav.Account
 		want    error
 		message string
 	}{
-		{"wrong password", calendar.Account{URL: srv.CalendarURL, Username: srv.User, Password: "wrong-" + srv.Password}, calendar.ErrUnauthorized, "the calendar refused the username or app password"},
-		{"wrong user", calendar.Account{URL: srv.PrincipalURL, Username: "mallory", Password: srv.Password}, calendar.ErrUnauthorized, "the calendar refused the username or app password"},
-		{"no such calendar", account(srv, srv.CalendarURL+"nope/"), calendar.ErrNotFound, "no calendar at this URL"},
-		{"another user's calendar", account(srv, srv.URL+"/someone/work/"), calendar.ErrForbidden, ""},
-		{"not a WebDAV server", account(srv, web.URL), calendar.ErrNotFound, "no calendar at this URL"},
-		{"nothing listening", account(srv, "http://"+closed+"/"), calendar.ErrUnreachable, "could not be reached"},
-		{"no answer in time", account(srv, slow.URL), calendar.ErrUnreachable, "could not be reached"},
-		{"password in URL", calendar.Account{URL: "https://" + srv.User + ":" + srv.Password + "@example.com/", Username: srv.User, Password: srv.Password}, calendar.ErrBadAccount, ""},
-		{"not http", account(srv, "caldav.icloud.com"), calendar.ErrBadAccount, ""},
-		{"no password", calendar.Account{URL: srv.CalendarURL, Username: srv.User}, calendar.ErrBadAccount, ""},
+		{"wrong password", caldav.Account{URL: srv.CalendarURL, Username: srv.User, Password: "wrong-" + srv.Password}, caldav.ErrUnauthorized, "the calendar refused the username or app password"},
+		{"wrong user", caldav.Account{URL: srv.PrincipalURL, Username: "mallory", Password: srv.Password}, caldav.ErrUnauthorized, "the calendar refused the username or app password"},
+		{"no such calendar", account(srv, srv.CalendarURL+"nope/"), caldav.ErrNotFound, "no calendar at this URL"},
+		{"another user's calendar", account(srv, srv.URL+"/someone/work/"), caldav.ErrForbidden, ""},
+		{"not a WebDAV server", account(srv, web.URL), caldav.ErrNotFound, "no calendar at this URL"},
+		{"nothing listening", account(srv, "http://"+closed+"/"), caldav.ErrUnreachable, "could not be reached"},
+		{"no answer in time", account(srv, slow.URL), caldav.ErrUnreachable, "could not be reached"},
+		{"password in URL", caldav.Account{URL: "https://" + srv.User + ":" + srv.Password + "@example.com/", Username: srv.User, Password: srv.Password}, caldav.ErrBadAccount, ""},
+		{"not http", account(srv, "caldav.icloud.com"), caldav.ErrBadAccount, ""},
+		{"no password", caldav.Account{URL: srv.CalendarURL, Username: srv.User}, caldav.ErrBadAccount, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := calendar.New(calendar.Options{Timeout: 300 * time.Millisecond})
+			c := caldav.New(caldav.Options{Timeout: 300 * time.Millisecond})
 			err := c.Check(context.Background(), tc.acct)
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("Check = %v, want %v", err, tc.want)
