@@ -101,7 +101,9 @@ func (s *Sync) link(path string) string {
 
 // RedirectURI is where a provider sends the browser back, to be
 // registered with it.
-func (s *Sync) RedirectURI(p calendar.Provider) string { return s.link("/oauth/" + string(p) + "/callback") }
+func (s *Sync) RedirectURI(p calendar.Provider) string {
+	return s.link("/oauth/" + string(p) + "/callback")
+}
 
 // hookURL is where a provider posts change notifications.
 func (s *Sync) hookURL(p calendar.Provider) string { return s.link("/hooks/" + string(p)) }
