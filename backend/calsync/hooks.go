@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 	"github.com/uptrace/bun"
 
 	"github.com/frontdesk/frontdesk/backend/calendar"
@@ -113,20 +114,24 @@ type WatchArgs struct {
 // Kind names the job.
 func (WatchArgs) Kind() string { return "calendar_watch" }
 
+// oneAtATime keeps a single watch job per calendar waiting or running;
+// finished ones do not count.
+var oneAtATime = &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateScheduled, rivertype.JobStateRetryable,
+}}}
+
 func (s *Sync) queueWatch(ctx context.Context, tx bun.Tx, agentID int64, calendarID string) error {
 	if s.Queue == nil || !s.pushable() {
 		return nil
 	}
-	return s.Queue.InsertTx(ctx, tx, WatchArgs{AgentID: agentID, CalendarID: calendarID},
-		&river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
+	return s.Queue.InsertTx(ctx, tx, WatchArgs{AgentID: agentID, CalendarID: calendarID}, oneAtATime)
 }
 
 func (s *Sync) queueRenew(ctx context.Context, tx bun.Tx, agentID int64, calendarID string) error {
 	if s.Queue == nil {
 		return nil
 	}
-	return s.Queue.InsertTx(ctx, tx, WatchArgs{AgentID: agentID, CalendarID: calendarID, Renew: true},
-		&river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
+	return s.Queue.InsertTx(ctx, tx, WatchArgs{AgentID: agentID, CalendarID: calendarID, Renew: true}, oneAtATime)
 }
 
 type watchWorker struct {

@@ -383,7 +383,7 @@ func (db *DB) RecordCalendarEvent(ctx context.Context, ref CalendarEventRef) (ok
 	res, err := db.Bun.NewInsert().Model(&ref).On("CONFLICT (meeting_id) DO UPDATE").
 		Set("agent_id = EXCLUDED.agent_id, calendar_id = EXCLUDED.calendar_id, event_id = EXCLUDED.event_id").
 		Set("written_sequence = EXCLUDED.written_sequence, deleted = EXCLUDED.deleted, written_at = now()").
-		Where("calendar_events.written_sequence <= EXCLUDED.written_sequence").Exec(ctx)
+		Where("?TableAlias.written_sequence <= EXCLUDED.written_sequence").Exec(ctx)
 	if err != nil {
 		return false, fmt.Errorf("record calendar event: %w", translate(err))
 	}

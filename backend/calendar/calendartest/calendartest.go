@@ -47,7 +47,8 @@ type Request struct {
 	Header        http.Header
 	Body          string
 	Authorization string
-	Status        int // the status the fake answered
+	Status        int       // the status the fake answered
+	At            time.Time // when it arrived
 }
 
 // Fault makes a fake answer matching requests with an error instead of
@@ -150,6 +151,7 @@ const maxRequestBody = 1 << 20
 // with a pending fault when one matches, and hands it to next otherwise.
 func (r *recorder) serve(isAPI func(path string) bool, writeFault func(http.ResponseWriter, Fault), next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		at := time.Now()
 		body, err := io.ReadAll(io.LimitReader(req.Body, maxRequestBody+1))
 		if err != nil || len(body) > maxRequestBody {
 			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
@@ -184,7 +186,7 @@ func (r *recorder) serve(isAPI func(path string) bool, writeFault func(http.Resp
 		r.mu.Lock()
 		r.requests = append(r.requests, Request{
 			Method: req.Method, Path: req.URL.Path, Query: req.URL.Query(), Header: req.Header.Clone(),
-			Body: string(body), Authorization: req.Header.Get("Authorization"), Status: sw.status,
+			Body: string(body), Authorization: req.Header.Get("Authorization"), Status: sw.status, At: at,
 		})
 		r.mu.Unlock()
 	})
