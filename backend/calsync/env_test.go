@@ -38,7 +38,7 @@ import (
 // (whose hooks the fakes post to), an SMTP server, and the Google and
 // Microsoft fakes. Anna is bookable every day 08:00–18:00 UTC.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	ctx    context.Context
 	db     *postgres.DB
 	sync   *calsync.Sync
@@ -56,7 +56,7 @@ type env struct {
 
 const annaEmail = "anna@acme.test"
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB, tweaks ...func(*api.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	db := pgtest.Open(t)
@@ -126,6 +126,9 @@ func newEnv(t *testing.T) *env {
 
 	cfg := api.DefaultConfig()
 	cfg.BaseURL = base
+	for _, tweak := range tweaks {
+		tweak(&cfg)
+	}
 	srv := api.New(cfg, db, log)
 	srv.SetBooking(svc)
 	srv.SetCalendars(sync)
