@@ -481,6 +481,8 @@ func TestWatch(t *testing.T) {
 	s.fake.PutEvent(agent, calendartest.GoogleEvent{Summary: "x", Start: st, End: en})
 	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(got) >= 2 })
 	mu.Lock()
+	// Google posts them concurrently; the message numbers give the order.
+	slices.SortFunc(got, func(a, b google.Notification) int { return int(a.MessageNumber - b.MessageNumber) })
 	if got[0].State != "sync" || got[1].State != "exists" || got[1].Token != "secret-token" || got[1].ChannelID != ch.ID || got[1].ResourceID != ch.ResourceID {
 		t.Errorf("notifications %+v", got)
 	}
