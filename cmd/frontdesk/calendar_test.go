@@ -76,6 +76,7 @@ func TestGoogleCalendarJourney(t *testing.T) {
 	}
 	step(t, ctx, chromedp.ScrollIntoView(chromedp.ID("calendar")))
 	shot(t, ctx, "calendar-connected")
+	expectNoViolations(t, ctx, "calendar-connected", "window")
 
 	// A guest books from the personal link; the meeting reaches Google.
 	step(t, ctx,

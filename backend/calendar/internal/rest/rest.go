@@ -173,14 +173,22 @@ func (c *Client) tokenError(err error) error {
 	case oauth.IsInvalidGrant(err):
 		return &calendar.Error{Provider: c.Provider, Kind: calendar.Reconnect,
 			Message: title + " no longer accepts Frontdesk's access: the permission was revoked or has expired", Err: err}
-	case isClientRefused(err):
+	case retrieveCode(err) == "unauthorized_client":
+		// The grant belongs to another OAuth client: the admin replaced it.
+		return &calendar.Error{Provider: c.Provider, Kind: calendar.Reconnect,
+			Message: title + " was connected through an OAuth client Frontdesk no longer uses", Err: err}
+	case retrieveCode(err) == "invalid_client":
 		return &calendar.Error{Provider: c.Provider, Kind: calendar.Refused,
 			Message: title + " refused Frontdesk's OAuth client; an admin should check Settings → Integrations", Err: err}
 	}
 	return &calendar.Error{Provider: c.Provider, Kind: calendar.Unavailable, Message: title + " could not renew the access token", Err: err}
 }
 
-func isClientRefused(err error) bool {
+// retrieveCode is the token endpoint's error code, if err carries one.
+func retrieveCode(err error) string {
 	var re *oauth2.RetrieveError
-	return errors.As(err, &re) && (re.ErrorCode == "invalid_client" || re.ErrorCode == "unauthorized_client")
+	if errors.As(err, &re) {
+		return re.ErrorCode
+	}
+	return ""
 }
