@@ -25,6 +25,7 @@ import (
 // leaves its slot open on the booking page, and once she accepts it the
 // slot closes.
 func TestGoogleCalendarJourney(t *testing.T) {
+	t.Parallel()
 	const ada = "admin@demo.frontdesk.test"
 	g := calendartest.NewGoogle(t)
 	g.AddAccount(ada, "Europe/Berlin")
