@@ -53,7 +53,7 @@
 // product always had for Google Calendar: an invitation counts only once the
 // agent clicks Yes; until then the slot is assumed to be available.
 // Recurring events block every occurrence. Frontdesk reads the busy time
-// into its own store every minute or so (package calsync), so changes made
-// in the calendar show on the booking page within about a minute, and the
+// into its own store every two minutes (package calsync), so changes made
+// in the calendar show on the booking page within about that, and the
 // booking page never waits for the CalDAV server.
 package caldav

@@ -932,9 +932,9 @@ func (m *Microsoft) subscribe(w http.ResponseWriter, r *http.Request) {
 		graphError(w, http.StatusBadRequest, "ExtensionError", "Unsupported resource: "+req.Resource)
 		return
 	}
-	for _, u := range []string{req.NotificationURL, req.LifecycleNotificationURL} {
-		if u == "" && u == req.LifecycleNotificationURL {
-			continue
+	for i, u := range []string{req.NotificationURL, req.LifecycleNotificationURL} {
+		if u == "" && i == 1 {
+			continue // the lifecycle URL is optional for Outlook resources
 		}
 		p, err := url.Parse(u)
 		if err != nil || p.Host == "" || p.Scheme != "https" && !(p.Scheme == "http" && isLoopback(p)) {
