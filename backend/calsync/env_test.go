@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"slices"
 	"testing"
 	"time"
 
@@ -237,14 +236,3 @@ func (e *env) settings() model.CalendarSettings {
 	}
 	return s
 }
-
-func (e *env) jobCount(kind string) int {
-	e.t.Helper()
-	var n int
-	if err := e.db.Bun.NewSelect().Table("river_job").ColumnExpr("count(*)").Where("kind = ?", kind).Scan(e.ctx, &n); err != nil {
-		e.t.Fatal(err)
-	}
-	return n
-}
-
-func contains[T comparable](s []T, v T) bool { return slices.Contains(s, v) }

@@ -1,6 +1,7 @@
 package calendartest
 
 import (
+	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -424,12 +425,12 @@ func (g *Google) postChannel(ch *GoogleChannel, state string) {
 // googleID makes an event id the way Google does: 26 base32hex characters.
 func googleID() string {
 	const alphabet = "0123456789abcdefghijklmnopqrstuv"
-	b := []byte(randomHex(13))
-	out := make([]byte, 26)
-	for i := range out {
-		out[i] = alphabet[int(b[i%len(b)]+byte(i*7))%32]
+	b := make([]byte, 26)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[b[i]%32]
 	}
-	return string(out)
+	return string(b)
 }
 
 func validGoogleID(id string) bool {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -16,8 +15,6 @@ import (
 	"github.com/frontdesk/frontdesk/backend/calendar"
 	"github.com/frontdesk/frontdesk/backend/calendar/internal/rest"
 )
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 func truncate(s string, n int) string {
 	if len(s) <= n {

@@ -14,6 +14,7 @@
 package microsoft
 
 import (
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -195,7 +196,7 @@ type errorBody struct {
 
 func refine(e *calendar.Error, body []byte) {
 	var b errorBody
-	if jsonUnmarshal(body, &b) != nil {
+	if json.Unmarshal(body, &b) != nil {
 		return
 	}
 	if b.Error.Message != "" {
