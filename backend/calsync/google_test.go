@@ -41,6 +41,7 @@ func (e *env) settleGoogle(before int) {
 // time that honours "Yes" fed by push notifications, and meetings written
 // in place without Google emailing anyone.
 func TestGoogleCalendar(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if err := e.connect(calendar.Google, calendartest.Consent{}); err != nil {
 		t.Fatal(err)
@@ -134,6 +135,7 @@ func TestGoogleCalendar(t *testing.T) {
 // once, keeps the stored busy time for the booking page, and reconnecting
 // writes what was booked meanwhile.
 func TestGoogleRevoked(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if err := e.connect(calendar.Google, calendartest.Consent{}); err != nil {
 		t.Fatal(err)
@@ -190,6 +192,7 @@ func TestGoogleRevoked(t *testing.T) {
 // Writes survive the provider's failures and Retry-After, and stay one
 // event when several jobs of one meeting run on two instances at once.
 func TestGoogleWritesAreIdempotent(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if err := e.connect(calendar.Google, calendartest.Consent{}); err != nil {
 		t.Fatal(err)
@@ -221,6 +224,7 @@ func TestGoogleWritesAreIdempotent(t *testing.T) {
 // A 429's Retry-After is honoured: the job waits that long before asking
 // again, and then succeeds.
 func TestGoogleRetryAfter(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if err := e.connect(calendar.Google, calendartest.Consent{}); err != nil {
 		t.Fatal(err)
@@ -257,6 +261,7 @@ func TestGoogleRetryAfter(t *testing.T) {
 // An expired sync token leads to a full sync; the sweep resyncs stale
 // calendars and renews channels that are about to expire.
 func TestGoogleResyncAndRenewal(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if err := e.connect(calendar.Google, calendartest.Consent{}); err != nil {
 		t.Fatal(err)
@@ -316,6 +321,7 @@ func TestGoogleResyncAndRenewal(t *testing.T) {
 // Choosing calendars: another calendar for meetings, and which count as
 // busy.
 func TestGoogleChoices(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	const team = "team@group.calendar.google.com"
 	e.google.AddCalendar(annaEmail, team, "Team", "UTC", "writer")

@@ -39,6 +39,7 @@ func (e *env) settleGraph(before int) {
 // calendarView/delta, meetings written in place with no attendee emails,
 // renewal when Graph asks, and a fresh round when the delta link expires.
 func TestMicrosoftCalendar(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if err := e.connect(calendar.Microsoft, calendartest.Consent{}); err != nil {
 		t.Fatal(err)
