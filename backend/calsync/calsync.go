@@ -192,7 +192,7 @@ func (s *Sync) open(ctx context.Context, agentID int64) (*connection, error) {
 			return nil, fmt.Errorf("open refresh token of agent %d: %w", agentID, err)
 		}
 		c.refresh = string(rt)
-		ts := s.tokens.Source(context.WithoutCancel(ctx), tokenKey(p, agentID), app, c.refresh, func(next string) error {
+		ts := s.tokens.Source(context.WithoutCancel(ctx), tokenKey(acct), app, c.refresh, func(next string) error {
 			sealed, err := s.Box.Seal([]byte(next), refreshSealContext(agentID))
 			if err != nil {
 				return err
@@ -211,8 +211,10 @@ func (s *Sync) open(ctx context.Context, agentID int64) (*connection, error) {
 	return c, nil
 }
 
-func tokenKey(p calendar.Provider, agentID int64) string {
-	return string(p) + ":agent:" + strconv.FormatInt(agentID, 10)
+// tokenKey names a grant for the access-token cache: the connection's
+// time tells a reconnected account from the one it replaced.
+func tokenKey(acct postgres.CalendarAccount) string {
+	return acct.Provider + ":agent:" + strconv.FormatInt(acct.AgentID, 10) + ":" + strconv.FormatInt(acct.CreatedAt.UnixNano(), 10)
 }
 
 // oauthApp builds the organization's OAuth client for a provider.
@@ -276,7 +278,7 @@ func (s *Sync) failed(ctx context.Context, c *connection, what string, err error
 		return river.JobCancel(err)
 	case calendar.Unauthorized:
 		if c.refresh != "" {
-			s.tokens.Forget(tokenKey(c.provider(), c.acct.AgentID), c.refresh)
+			s.tokens.Forget(tokenKey(c.acct))
 		}
 		log.Info("calsync: access token refused; refreshing")
 		return err

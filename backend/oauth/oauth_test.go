@@ -103,10 +103,10 @@ func TestTokensShareAndRefresh(t *testing.T) {
 	if tok, _ := tokens.Source(context.Background(), "google:agent:1", ts.app("secret"), "rt-0", nil).Token(); tok.AccessToken != "at-1" {
 		t.Errorf("same grant: %s", tok.AccessToken)
 	}
-	if tok, _ := tokens.Source(context.Background(), "google:agent:1", ts.app("secret"), "rt-other", nil).Token(); tok.AccessToken != "at-2" {
+	if tok, _ := tokens.Source(context.Background(), "google:agent:1:reconnected", ts.app("secret"), "rt-other", nil).Token(); tok.AccessToken != "at-2" {
 		t.Errorf("a reconnected grant got %s", tok.AccessToken)
 	}
-	tokens.Forget("google:agent:1", "rt-0")
+	tokens.Forget("google:agent:1")
 	if tok, _ := src.Token(); tok.AccessToken != "at-3" {
 		t.Errorf("after Forget: %s", tok.AccessToken)
 	}
@@ -127,6 +127,11 @@ func TestTokensRotateAndRefuse(t *testing.T) {
 	src := tokens.Source(context.Background(), "ms:agent:1", ts.app("secret"), "rt-0", func(next string) error { stored = next; return nil })
 	if _, err := src.Token(); err != nil || stored != "rt-1" {
 		t.Fatalf("rotated refresh token %q, %v", stored, err)
+	}
+	// The next job opens the grant with the rotated token: same grant,
+	// same access token, no refresh.
+	if tok, err := tokens.Source(context.Background(), "ms:agent:1", ts.app("secret"), "rt-1", nil).Token(); err != nil || tok.AccessToken != "at-1" {
+		t.Fatalf("after rotation: %v %v", tok, err)
 	}
 	failing := tokens.Source(context.Background(), "ms:agent:2", ts.app("secret"), "rt-0", func(string) error { return errors.New("disk full") })
 	if _, err := failing.Token(); err == nil || !strings.Contains(err.Error(), "disk full") {

@@ -2,8 +2,6 @@ package oauth
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"sync"
 	"time"
 
@@ -33,28 +31,24 @@ const maxGrants = 10_000
 // does not run out between being handed out and being used.
 const earlyExpiry = time.Minute
 
-// Source returns the access tokens of the grant named key (such as
-// "google:agent:12") whose refresh token is refresh. When the provider
-// issues a new refresh token, rotated is called with it before the access
-// token is handed out; its error fails the call, so the new token is never
-// lost unnoticed.
+// Source returns the access tokens of the grant named key, whose refresh
+// token is refresh. The key names one grant for as long as it lives —
+// such as "google:agent:12:<when it was connected>" — so that a grant
+// whose refresh token rotates keeps its access token, and a reconnected
+// account never gets the access token of the grant it replaced. When the
+// provider issues a new refresh token, rotated is called with it before
+// the access token is handed out; its error fails the call, so the new
+// token is never lost unnoticed.
 func (t *Tokens) Source(ctx context.Context, key string, app *App, refresh string, rotated func(newRefresh string) error) oauth2.TokenSource {
-	return &source{tokens: t, key: grantKey(key, refresh), ctx: ctx, app: app, refresh: refresh, rotated: rotated}
+	return &source{tokens: t, key: key, ctx: ctx, app: app, refresh: refresh, rotated: rotated}
 }
 
 // Forget drops the cached access token of the grant, after the provider
 // refused it: the next use refreshes.
-func (t *Tokens) Forget(key, refresh string) {
+func (t *Tokens) Forget(key string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	delete(t.grants, grantKey(key, refresh))
-}
-
-// grantKey includes (a hash of) the refresh token: a reconnected account
-// never gets the access token of the grant it replaced.
-func grantKey(key, refresh string) string {
-	h := sha256.Sum256([]byte(refresh))
-	return key + "\x00" + hex.EncodeToString(h[:8])
+	delete(t.grants, key)
 }
 
 func (t *Tokens) grant(key string) *grant {
