@@ -444,17 +444,19 @@ type CalendarRef struct {
 // Connections that need reconnecting are left alone.
 func (db *DB) QueueDueSyncs(ctx context.Context, tx bun.Tx, caldav, watched, unwatched time.Duration, limit int) ([]CalendarRef, error) {
 	var refs []CalendarRef
-	err := tx.NewRaw(`UPDATE connected_calendars c SET sync_queued_at = now()
-		FROM agent_calendars a
-		WHERE c.agent_id = a.agent_id AND a.needs_reconnect_at IS NULL AND c.busy
-		  AND (c.sync_queued_at IS NULL OR c.sync_queued_at < now() - interval '1 hour')
-		  AND (c.synced_at IS NULL OR c.synced_at < now() - make_interval(secs => CASE
-		        WHEN a.provider = 'caldav' THEN ?
-		        WHEN EXISTS (SELECT 1 FROM calendar_channels ch WHERE ch.agent_id = c.agent_id AND ch.calendar_id = c.calendar_id AND ch.expires_at > now()) THEN ?
-		        ELSE ? END))
-		  AND (c.agent_id, c.calendar_id) IN (
-		        SELECT agent_id, calendar_id FROM connected_calendars WHERE busy ORDER BY synced_at NULLS FIRST LIMIT ?)
-		RETURNING c.agent_id, c.calendar_id`,
+	err := tx.NewRaw(`UPDATE connected_calendars SET sync_queued_at = now()
+		WHERE (agent_id, calendar_id) IN (
+		    SELECT c.agent_id, c.calendar_id FROM connected_calendars c
+		    JOIN agent_calendars a ON a.agent_id = c.agent_id
+		    WHERE a.needs_reconnect_at IS NULL AND c.busy
+		      AND (c.sync_queued_at IS NULL OR c.sync_queued_at < now() - interval '1 hour')
+		      AND (c.synced_at IS NULL OR c.synced_at < now() - make_interval(secs => CASE
+		            WHEN a.provider = 'caldav' THEN ?
+		            WHEN EXISTS (SELECT 1 FROM calendar_channels ch WHERE ch.agent_id = c.agent_id AND ch.calendar_id = c.calendar_id AND ch.expires_at > now()) THEN ?
+		            ELSE ? END))
+		    ORDER BY c.synced_at NULLS FIRST LIMIT ?
+		    FOR UPDATE OF c SKIP LOCKED)
+		RETURNING agent_id, calendar_id`,
 		caldav.Seconds(), watched.Seconds(), unwatched.Seconds(), limit).Scan(ctx, &refs)
 	if err != nil && !noRows(err) {
 		return nil, fmt.Errorf("queue due syncs: %w", err)
