@@ -100,10 +100,10 @@ func WithRetryPolicy(p river.ClientRetryPolicy) Option {
 // be unique among running instances; River picks one when it is empty.
 func WithID(id string) Option { return func(c *config) { c.id = id } }
 
-// WithPeriodic adds jobs that River inserts on a schedule. Only the elected
+// WithPeriodicJobs adds jobs River inserts on a schedule. Only the elected
 // leader among the instances inserts them, so each runs once per period
-// however many instances there are.
-func WithPeriodic(jobs ...*river.PeriodicJob) Option {
+// across the cluster.
+func WithPeriodicJobs(jobs ...*river.PeriodicJob) Option {
 	return func(c *config) { c.periodic = append(c.periodic, jobs...) }
 }
 
@@ -162,7 +162,6 @@ func New(db *postgres.DB, workers *river.Workers, log *slog.Logger, opts ...Opti
 	worker, err := river.NewClient(riverpgxv5.New(db.Pool), &river.Config{
 		ID:                cfg.id,
 		Logger:            log,
-		PeriodicJobs:      cfg.periodic,
 		MaxAttempts:       cfg.maxAttempts,
 		JobTimeout:        cfg.jobTimeout,
 		FetchCooldown:     cooldown,
@@ -171,8 +170,9 @@ func New(db *postgres.DB, workers *river.Workers, log *slog.Logger, opts ...Opti
 		Queues: map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: cfg.maxWorkers},
 		},
-		Workers:  workers,
-		TestOnly: cfg.testOnly,
+		Workers:      workers,
+		PeriodicJobs: cfg.periodic,
+		TestOnly:     cfg.testOnly,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: worker client: %w", err)

@@ -28,8 +28,6 @@ import (
 	"github.com/frontdesk/frontdesk/assets"
 	"github.com/frontdesk/frontdesk/backend/api"
 	"github.com/frontdesk/frontdesk/backend/booking"
-	"github.com/frontdesk/frontdesk/backend/calendar"
-	"github.com/frontdesk/frontdesk/backend/calsync"
 	"github.com/frontdesk/frontdesk/backend/cluster"
 	"github.com/frontdesk/frontdesk/backend/crmsync"
 	"github.com/frontdesk/frontdesk/backend/jobs"
@@ -96,6 +94,9 @@ type Main struct {
 	// HubSpotBaseURL points the HubSpot client elsewhere (tests' loopback
 	// HubSpot).
 	HubSpotBaseURL string
+	// CalendarEndpoints point Google and Microsoft elsewhere (tests'
+	// loopback fakes).
+	CalendarEndpoints calendarEndpoints
 
 	cluster  *pgcluster.Cluster
 	member   *cluster.Member
@@ -164,8 +165,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := secret.CheckKey(ctx, box, db); err != nil {
 		return err
 	}
-	calendars := &calsync.Sync{DB: db, Box: box, BaseURL: m.Config.BaseURL,
-		Client: calendar.New(calendar.Options{OwnEvent: calsync.OwnUID(m.Config.BaseURL), Logger: m.Log})}
+	calendars := m.newCalendars(db, box)
 	if m.HubSpotBaseURL == "" {
 		m.HubSpotBaseURL = m.Config.HubSpotURL
 	}
@@ -200,7 +200,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.openOperations(ctx, db, workers); err != nil {
 		return err
 	}
-	jobOpts := append([]jobs.Option{jobs.WithID(m.member.ID()), jobs.WithPeriodic(m.ops.periodic...)}, m.JobOptions...)
+	jobOpts := append([]jobs.Option{calendarJobs(calendars), jobs.WithID(m.member.ID()), jobs.WithPeriodicJobs(m.ops.periodic...)}, m.JobOptions...)
 	if m.queue, err = jobs.New(db, workers, m.Log, jobOpts...); err != nil {
 		return err
 	}
