@@ -11,7 +11,7 @@ CHROMIUM  ?= /usr/bin/chromium
 APT_GET   := DEBIAN_FRONTEND=noninteractive apt-get
 SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test build wasm bench bench-host bench-p4 vet deps deps-postgres deps-chromium deps-radicale deps-nats deps-axe deps-lighthouse clean
+.PHONY: run test build wasm bench bench-host bench-p4 vet deps deps-postgres deps-chromium deps-radicale deps-haproxy deps-nats deps-axe deps-lighthouse clean
 
 run: deps-postgres build
 	FRONTDESK_DEMO=true ./$(BIN)
@@ -50,9 +50,10 @@ vet:
 # Every test runs against the private PostgreSQL (or DATABASE_URL when set),
 # each in its own database cloned from a migrated template. Backend packages
 # run under the race detector.
-test: deps-postgres deps-chromium deps-radicale deps-nats deps-axe vet build
+# deploy/ runs the built server as three processes behind HAProxy.
+test: deps-postgres deps-chromium deps-radicale deps-haproxy deps-nats deps-axe vet build
 	$(GO) run ./cmd/withdb -dir .data/test-postgres -- \
-		$(GO) test -race -count=1 -timeout 15m ./backend/... ./model/... ./assets/... ./app/... ./cmd/... ./widget/...
+		$(GO) test -race -count=1 -timeout 15m ./backend/... ./model/... ./assets/... ./app/... ./cmd/... ./widget/... ./deploy/...
 
 bench: deps-postgres build
 	$(GO) run ./cmd/withdb -dir .data/test-postgres -- \
@@ -75,7 +76,7 @@ bench-p4: deps-postgres
 	$(GO) run ./cmd/withdb -dir .data/test-postgres -- ./build/benchp4 > build/bench-p4.txt || { cat build/bench-p4.txt; exit 1; }
 	@cat build/bench-p4.txt
 
-deps: deps-postgres deps-chromium deps-radicale deps-nats deps-axe
+deps: deps-postgres deps-chromium deps-radicale deps-haproxy deps-nats deps-axe
 
 deps-postgres:
 	@if [ -z "$(PG_BIN)" ]; then \
@@ -94,6 +95,13 @@ deps-radicale:
 	@if ! command -v radicale >/dev/null 2>&1; then \
 		echo "Installing Debian's radicale for the calendar tests…"; \
 		$(SUDO) $(APT_GET) update && $(SUDO) $(APT_GET) install -y --no-install-recommends radicale; \
+	fi
+
+# Debian's haproxy: the load balancer deploy/'s tests run on loopback.
+deps-haproxy:
+	@if [ ! -x /usr/sbin/haproxy ]; then \
+		echo "Installing Debian's haproxy for the deployment tests…"; \
+		$(SUDO) $(APT_GET) update && $(SUDO) $(APT_GET) install -y --no-install-recommends haproxy; \
 	fi
 
 # Debian's nats-server: the NATS event bus tests run it on loopback, on a

@@ -146,6 +146,21 @@ func fetchMessages(ctx context.Context, conv, after int64) ([]model.Message, err
 // fillGaps fetches what is missing between the messages shown: a live
 // message whose predecessors never arrived, or history that landed after
 // newer live messages.
+// reloadMessages replaces the messages shown with the server's: the guest's
+// data was just erased, and what is shown of their words must go too.
+func (c *convView) reloadMessages(ctx goapp.Context) {
+	id, load := c.shown, c.loads
+	ctx.Async(func() {
+		msgs, err := fetchMessages(ctx, id, 0)
+		ctx.Dispatch(func(ctx goapp.Context) {
+			if c.loads != load || err != nil {
+				return
+			}
+			c.messages = mergeMessages(nil, msgs...)
+		})
+	})
+}
+
 func (c *convView) fillGaps(ctx goapp.Context) {
 	after, gap := missingAfter(c.messages)
 	if gap {
@@ -208,7 +223,11 @@ func (c *convView) onEvent(ctx goapp.Context, a goapp.Action) {
 		}
 	case model.EventConversation:
 		if ev.Conversation != nil && c.convLoaded {
+			erased := ev.Conversation.Guest.Erased && !c.conv.Guest.Erased
 			c.conv = updated(c.conv, *ev.Conversation, false)
+			if erased {
+				c.reloadMessages(ctx)
+			}
 		}
 	}
 	// EventError: a refused message is marked in the outbox; rendering
@@ -441,12 +460,17 @@ func (c *convView) renderMessage(m model.Message, seen bool) goapp.UI {
 	if author == "" {
 		author = "Guest"
 	}
+	body := goapp.Div().Class("msg-body").Text(m.Body)
+	if m.Erased {
+		// The guest's words were erased at their request.
+		body = goapp.Div().Class("msg-body msg-erased").Text(erasedText)
+	}
 	return goapp.Li().Class(class).DataSet("seq", seq).Body(
 		goapp.Div().Class("msg-meta").Body(
 			goapp.Span().Class("msg-author").Text(author),
 			at,
 		),
-		goapp.Div().Class("msg-body").Text(m.Body),
+		body,
 		goapp.If(seen, func() goapp.UI {
 			return goapp.Span().Class("msg-seen").Text("Seen")
 		}),

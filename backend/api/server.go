@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -16,6 +17,7 @@ import (
 	"github.com/frontdesk/frontdesk/backend/booking"
 	"github.com/frontdesk/frontdesk/backend/calsync"
 	"github.com/frontdesk/frontdesk/backend/crmsync"
+	"github.com/frontdesk/frontdesk/backend/guestdata"
 	"github.com/frontdesk/frontdesk/backend/postgres"
 	"github.com/frontdesk/frontdesk/backend/push"
 	"github.com/frontdesk/frontdesk/backend/ratelimit"
@@ -38,6 +40,9 @@ type Config struct {
 	// PublicBurst and PublicEvery limit guests' requests per address.
 	PublicBurst int
 	PublicEvery time.Duration
+	// Limits shares the limits with the other instances; nil keeps them
+	// per instance.
+	Limits *ratelimit.Group
 }
 
 // DefaultConfig is a working configuration for local use.
@@ -64,6 +69,9 @@ type Server struct {
 	calendars *calsync.Sync
 	crm       *crmsync.Sync
 	push      *push.Sender
+	guestData *guestdata.Service
+
+	draining atomic.Bool // shutting down: /readyz says so
 
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
@@ -75,9 +83,9 @@ type Server struct {
 func New(cfg Config, db *postgres.DB, log *slog.Logger) *Server {
 	s := &Server{
 		cfg: cfg, db: db, log: log, mux: http.NewServeMux(),
-		loginIP:      ratelimit.New(cfg.LoginPerIP, cfg.LoginEvery),
-		loginAccount: ratelimit.New(cfg.LoginPerAccount, cfg.LoginEvery),
-		guests:       ratelimit.New(cfg.PublicBurst, cfg.PublicEvery),
+		loginIP:      cfg.Limits.New("login_ip", cfg.LoginPerIP, cfg.LoginEvery),
+		loginAccount: cfg.Limits.New("login_account", cfg.LoginPerAccount, cfg.LoginEvery),
+		guests:       cfg.Limits.New("public", cfg.PublicBurst, cfg.PublicEvery),
 		registry:     prometheus.NewRegistry(),
 		booking:      &booking.Service{DB: db, BaseURL: cfg.BaseURL},
 	}
@@ -88,7 +96,17 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) *Server {
 		Name: "frontdesk_http_request_duration_seconds", Help: "HTTP request latency by route.",
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 	}, []string{"route"})
-	s.registry.MustRegister(s.requests, s.latency,
+	ready := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "frontdesk_ready", Help: "1 when this instance would answer /readyz with 200 (database reachable, not shutting down).",
+	}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		if s.draining.Load() || db.Ping(ctx) != nil {
+			return 0
+		}
+		return 1
+	})
+	s.registry.MustRegister(s.requests, s.latency, ready,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	s.routes()
 	return s
@@ -105,7 +123,7 @@ func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, 
 
 // Handler returns the server with its middleware around it.
 func (s *Server) Handler() http.Handler {
-	return s.recoverer(s.observe(securityHeaders(s.mux)))
+	return s.recoverer(s.observe(securityHeaders(s.unreadableURL(s.mux))))
 }
 
 func (s *Server) routes() {
@@ -171,6 +189,7 @@ func (s *Server) routes() {
 	s.mux.Handle("DELETE /api/v1/me/calendar", s.agentOnly(s.deleteCalendar))
 	s.mux.Handle("POST /api/v1/me/calendar/feed", s.agentOnly(s.rotateFeed))
 	s.mux.Handle("GET /feeds/{file}", s.public(s.feed))
+	s.calendarRoutes()
 
 	s.mux.Handle("GET /api/v1/me/availability", s.agentOnly(s.getAvailability))
 	s.mux.Handle("PUT /api/v1/me/availability", s.agentOnly(s.putAvailability))
@@ -199,13 +218,26 @@ func (s *Server) routes() {
 	s.mux.Handle("PATCH /api/v1/public/meetings/{token}", s.public(s.guestChangeMeeting))
 	s.mux.Handle("DELETE /api/v1/public/meetings/{token}", s.public(s.guestCancelMeeting))
 
+	s.guestDataRoutes()
+	s.publicLinkRoutes()
+
 	// Anything else under /api answers in the API's own error shape.
 	s.mux.Handle("/api/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return &model.Error{Status: http.StatusNotFound, Code: model.CodeNotFound, Message: "No such API endpoint."}
 	}))
 }
 
+// Drain makes /readyz answer 503 from now on: the instance is shutting
+// down and load balancers should send its traffic elsewhere.
+func (s *Server) Drain() { s.draining.Store(true) }
+
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
+	if s.draining.Load() {
+		// Connection: close, so the balancer's check does not hold a
+		// keep-alive connection to an instance on its way out.
+		w.Header().Set("Connection", "close")
+		return &model.Error{Status: http.StatusServiceUnavailable, Code: model.CodeShuttingDown, Message: "This instance is shutting down; use another."}
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.db.Ping(ctx); err != nil {

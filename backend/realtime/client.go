@@ -40,7 +40,10 @@ const (
 
 	// StatusResume is the close code that asks the client to reconnect and
 	// resume from its last sequence number.
-	StatusResume websocket.StatusCode = 4000
+	StatusResume websocket.StatusCode = model.CloseResume
+	// StatusGoAway tells the client the server is going away: reconnect
+	// at once, elsewhere (see Hub.GoAway).
+	StatusGoAway websocket.StatusCode = model.CloseGoAway
 )
 
 // frame is something to write to a socket.
@@ -121,11 +124,14 @@ func (c *client) skip(ev model.Event) bool {
 const kickWait = 2 * time.Second
 
 // kick closes the socket with StatusResume; safe from any goroutine.
-func (c *client) kick(reason string) {
+func (c *client) kick(reason string) { c.close(StatusResume, reason) }
+
+// close closes the socket with code, once; safe from any goroutine.
+func (c *client) close(code websocket.StatusCode, reason string) {
 	c.kickOnce.Do(func() {
 		go func() {
 			t := time.AfterFunc(kickWait, func() { c.conn.CloseNow() }) //nolint:errcheck // cutting it off
-			c.conn.Close(StatusResume, reason)                          //nolint:errcheck // best effort; the reader ends either way
+			c.conn.Close(code, reason)                                  //nolint:errcheck // best effort; the reader ends either way
 			t.Stop()
 		}()
 	})
@@ -175,6 +181,19 @@ func seqAhead(conv, last int64) frame {
 // first is queued before the socket is registered, so a replay goes out
 // before any live frame.
 func (h *Hub) serve(w http.ResponseWriter, r *http.Request, c *client, first []frame) {
+	h.mu.RLock()
+	closing := h.closing
+	h.mu.RUnlock()
+	if closing {
+		// A client reconnecting to an instance on its way out: a balancer
+		// retries elsewhere, a client reconnects.
+		w.Header().Set("Connection", "close")
+		w.Header().Set("Retry-After", "0")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		json.NewEncoder(w).Encode(model.ErrorResponse{Error: &model.Error{Code: model.CodeShuttingDown, Message: "This instance is shutting down; connect again."}}) //nolint:errcheck
+		return
+	}
 	conn, err := websocket.Accept(smallBuffers{w}, r, nil)
 	if err != nil {
 		h.log.Info("websocket refused", "err", err, "origin", r.Header.Get("Origin"))

@@ -32,6 +32,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/frontdesk/frontdesk/backend/eventbus"
@@ -52,7 +53,8 @@ type Hub struct {
 	guests map[int64][]*client            // by conversation
 	online map[int64]int                  // agent id → open sockets here
 
-	pingTick int // pingSome's, on the ticker goroutine only
+	pingTick int  // pingSome's, on the ticker goroutine only
+	closing  bool // GoAway was called: new sockets are refused (under mu)
 
 	readyOnce sync.Once
 	ready     chan struct{} // closed once the bus listens
@@ -62,6 +64,7 @@ type Hub struct {
 	dropped     prometheus.Counter
 	gapFills    prometheus.Counter
 	published   *prometheus.CounterVec
+	delay       prometheus.Histogram // message stored → fanned out here
 }
 
 // Option configures a Hub.
@@ -95,6 +98,11 @@ func New(db *postgres.DB, log *slog.Logger, reg prometheus.Registerer, opts ...O
 		published: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "frontdesk_bus_publish_total", Help: "Batches of events handed to the event bus, by result.",
 		}, []string{"result"}),
+		delay: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "frontdesk_ws_delivery_seconds",
+			Help:    "Time from a message's transaction to its fan-out to this instance's sockets (the database's clock against this instance's).",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}),
 	}
 	for _, o := range opts {
 		o(h)
@@ -103,7 +111,7 @@ func New(db *postgres.DB, log *slog.Logger, reg prometheus.Registerer, opts ...O
 		h.bus = pgbus.New(db.Pool, log)
 	}
 	if reg != nil {
-		reg.MustRegister(h.connections, h.delivered, h.dropped, h.gapFills, h.published)
+		reg.MustRegister(h.connections, h.delivered, h.dropped, h.gapFills, h.published, h.delay)
 	}
 	db.Announce = h.Publish
 	return h
@@ -196,6 +204,9 @@ func (h *Hub) dispatch(e eventbus.Envelope) {
 		return // nobody here: not even worth encoding
 	}
 	ev := e.Event
+	if ev.Type == model.EventMessage && ev.Message != nil && !ev.Message.CreatedAt.IsZero() {
+		h.delay.Observe(max(time.Since(ev.Message.CreatedAt), 0).Seconds())
+	}
 	f := frame{kind: frameLive, conv: e.ConversationID}
 	if ev.Type == model.EventMessage {
 		f.seq = ev.Seq
@@ -224,8 +235,14 @@ func (h *Hub) dispatch(e eventbus.Envelope) {
 			h.send(c, f)
 		}
 	}
+	// A guest whose data was erased has lost the token that opened the
+	// socket: it is closed rather than fed.
+	erased := ev.Type == model.EventConversation && ev.Conversation != nil && ev.Conversation.Guest.Erased
 	for _, c := range guests {
-		if !c.skip(ev) {
+		switch {
+		case erased:
+			c.close(websocket.StatusPolicyViolation, "this conversation is no longer available")
+		case !c.skip(ev):
 			h.send(c, guest)
 		}
 	}
@@ -251,6 +268,10 @@ func (h *Hub) register(ctx context.Context, c *client) error {
 		return err
 	}
 	h.mu.Lock()
+	if h.closing {
+		// Accepted just as GoAway ran: send it on its way too.
+		c.close(StatusGoAway, "server shutting down: reconnect")
+	}
 	first := false
 	if c.guest {
 		h.guests[c.convID] = append(h.guests[c.convID], c)
@@ -336,6 +357,38 @@ func (h *Hub) each(fn func(*client)) {
 
 func (h *Hub) closeAll(reason string) { h.each(func(c *client) { c.kick(reason) }) }
 
+// GoAway closes every socket with StatusGoAway, which clients take as
+// "reconnect now" rather than as an error: the instance is shutting down
+// and the load balancer sends them to another. Sockets asked for from now
+// on are refused with 503 shutting_down. Call it once the listener is
+// closed (http.Server.RegisterOnShutdown).
+func (h *Hub) GoAway() {
+	h.mu.Lock()
+	h.closing = true
+	h.mu.Unlock()
+	h.each(func(c *client) { c.close(StatusGoAway, "server shutting down: reconnect") })
+}
+
+// waitClosed waits until every socket has finished its closing handshake
+// (or ctx ends), so that clients get the close code and not a reset.
+func (h *Hub) waitClosed(ctx context.Context) {
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	for {
+		h.mu.RLock()
+		n := len(h.agents) + len(h.guests)
+		h.mu.RUnlock()
+		if n == 0 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // pingSlots spreads the pings over the interval: a writer goroutine
 // waits for its pong, and 10,000 of them at once would be a burst of
 // memory every interval.
@@ -354,11 +407,12 @@ func (h *Hub) pingSome() {
 	})
 }
 
-// Shutdown closes every socket (clients resume elsewhere) and ends this
-// instance's presence so agents do not look online after it stops. It is
-// the one place sockets are ended on shutdown.
+// Shutdown sends every socket elsewhere (GoAway), waits for them to close,
+// and ends this instance's presence so agents do not look online after it
+// stops. It is the one place sockets are ended on shutdown.
 func (h *Hub) Shutdown(ctx context.Context) error {
-	h.closeAll("server shutting down")
+	h.GoAway()
+	h.waitClosed(ctx)
 	if _, err := h.db.Bun.ExecContext(ctx, "DELETE FROM presence WHERE instance_id = ?", h.instance); err != nil {
 		return fmt.Errorf("clear presence: %w", err)
 	}
