@@ -23,7 +23,9 @@ import (
 const (
 	// Frames queued per socket before it counts as slow. A guest's one
 	// conversation rarely bursts; an agent sees the whole organization.
-	guestQueue = 16
+	// The queue is a slice that grows while frames wait and is let go when
+	// they are written: an idle socket holds none.
+	guestQueue = 64
 	agentQueue = 256
 
 	pingEvery    = 20 * time.Second // keeps proxies from closing idle sockets and finds dead peers

@@ -370,11 +370,12 @@ func TestSlowClientIsCutAndResumes(t *testing.T) {
 	big := strings.Repeat("x", model.MaxMessageBytes-10)
 	id := w.agent.ID
 	a := postgres.Author{Kind: model.AuthorAgent, ID: &id, Name: "Anna"}
-	const n = 400 // 3.2 MB: more than the kernel buffers between them
+	const n = 1000 // 8 MB: more than the kernel buffers between them (tcp_wmem grows to 4 MB)
 	var wg sync.WaitGroup
-	for s := range 8 {
+	const writers = 4 // a burst, but one a reading client keeps up with
+	for s := range writers {
 		wg.Go(func() {
-			for i := s; i < n; i += 8 {
+			for i := s; i < n; i += writers {
 				if _, err := w.a.db.AppendMessage(ctx, w.org.ID, gc.ID, a, fmt.Sprint("a", i), big); err != nil {
 					t.Error(err)
 				}
@@ -391,8 +392,10 @@ func TestSlowClientIsCutAndResumes(t *testing.T) {
 	// The slow guest now reads: some messages, in order, then the cut.
 	var last int64
 	var code websocket.StatusCode = -1
-	for {
-		_, b, err := slow.Read(ctx)
+	rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for last < n {
+		_, b, err := slow.Read(rctx)
 		if err != nil {
 			code = websocket.CloseStatus(err)
 			break
