@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net"
 	"net/http"
@@ -98,8 +99,10 @@ func startInstance(t *testing.T, dsn string, env ...string) (string, int) {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start the server: %v", err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	// exited is closed when the server has exited, waitErr then says how.
+	exited := make(chan struct{})
+	var waitErr error
+	go func() { waitErr = cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
 		cmd.Process.Signal(os.Interrupt) //nolint:errcheck // it may have exited
 		select {
@@ -114,8 +117,8 @@ func startInstance(t *testing.T, dsn string, env ...string) (string, int) {
 	deadline := time.Now().Add(90 * time.Second)
 	for {
 		select {
-		case err := <-exited:
-			t.Fatalf("the server exited: %v\n%s", err, out.String())
+		case <-exited:
+			t.Fatalf("the server exited: %v\n%s", waitErr, out.String())
 		default:
 		}
 		if resp, err := http.Get(base + "/readyz"); err == nil {
@@ -204,8 +207,9 @@ func TestRunAgainstServer(t *testing.T) {
 func TestRunAcrossInstances(t *testing.T) {
 	nats := natstest.Start(t)
 	dsn := pgtest.DSN(t)
-	a, _ := startInstance(t, dsn, "FRONTDESK_DEMO=true", "FRONTDESK_NATS_URL="+nats.URL)
-	b, _ := startInstance(t, dsn, "FRONTDESK_NATS_URL="+nats.URL)
+	key := "FRONTDESK_SECRET_KEY=" + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)) // one installation
+	a, _ := startInstance(t, dsn, key, "FRONTDESK_DEMO=true", "FRONTDESK_NATS_URL="+nats.URL)
+	b, _ := startInstance(t, dsn, key, "FRONTDESK_NATS_URL="+nats.URL)
 	cfg, err := parseFlags([]string{"-url", a, "-guest-urls", a + "," + b, "-agent-url", b, "-clients", "20", "-rate", "40",
 		"-duration", "1s", "-grace", "10s", "-settle", "100ms", "-ceiling-db", dsn, "-ceiling-duration", "1s"}, os.Stderr)
 	if err != nil {
