@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/frontdesk/frontdesk/backend/accounts"
 	"github.com/frontdesk/frontdesk/backend/booking"
 	"github.com/frontdesk/frontdesk/backend/calsync"
 	"github.com/frontdesk/frontdesk/backend/crmsync"
@@ -64,6 +65,9 @@ type Server struct {
 	calendars *calsync.Sync
 	crm       *crmsync.Sync
 	push      *push.Sender
+	accounts  *accounts.Service
+
+	invitesPerAdmin *ratelimit.Limiter
 
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
@@ -78,8 +82,10 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) *Server {
 		loginIP:      ratelimit.New(cfg.LoginPerIP, cfg.LoginEvery),
 		loginAccount: ratelimit.New(cfg.LoginPerAccount, cfg.LoginEvery),
 		guests:       ratelimit.New(cfg.PublicBurst, cfg.PublicEvery),
-		registry:     prometheus.NewRegistry(),
-		booking:      &booking.Service{DB: db, BaseURL: cfg.BaseURL},
+		// 50 invitations at once, then one a minute.
+		invitesPerAdmin: ratelimit.New(50, time.Minute),
+		registry:        prometheus.NewRegistry(),
+		booking:         &booking.Service{DB: db, BaseURL: cfg.BaseURL},
 	}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "frontdesk_http_requests_total", Help: "HTTP requests by route, method and status.",
@@ -175,6 +181,8 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /api/v1/me/availability", s.agentOnly(s.getAvailability))
 	s.mux.Handle("PUT /api/v1/me/availability", s.agentOnly(s.putAvailability))
 	s.mux.Handle("GET /api/v1/me/availability/preview", s.agentOnly(s.previewSlots))
+
+	s.accountRoutes()
 
 	s.mux.Handle("GET /api/v1/phonebook", s.agentOnly(s.listContacts))
 	s.mux.Handle("GET /api/v1/phonebook.vcf", s.agentOnly(s.exportContacts))

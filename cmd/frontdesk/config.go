@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/frontdesk/frontdesk/backend/accounts"
 )
 
 // config is read from the environment; every variable is documented in
@@ -32,6 +34,9 @@ type config struct {
 	LoginEvery                  time.Duration
 	PublicBurst                 int
 	PublicEvery                 time.Duration
+
+	// Signup is FRONTDESK_SIGNUP: who may create an organization.
+	Signup accounts.SignupMode
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -104,6 +109,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.LoginEvery = duration("FRONTDESK_LOGIN_REFILL", 30*time.Second)
 	c.PublicBurst = integer("FRONTDESK_PUBLIC_BURST", 60)
 	c.PublicEvery = duration("FRONTDESK_PUBLIC_REFILL", time.Second)
+	if c.Signup, err = accounts.ParseSignupMode(getenv("FRONTDESK_SIGNUP")); err != nil {
+		fail("FRONTDESK_SIGNUP", err)
+	}
 
 	if len(errs) > 0 {
 		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))

@@ -25,6 +25,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/frontdesk/frontdesk/app"
+	"github.com/frontdesk/frontdesk/backend/accounts"
 	"github.com/frontdesk/frontdesk/assets"
 	"github.com/frontdesk/frontdesk/backend/api"
 	"github.com/frontdesk/frontdesk/backend/booking"
@@ -47,7 +48,13 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Getenv, os.Stdout); err != nil {
+	var err error
+	if len(os.Args) > 1 {
+		err = command(ctx, os.Args[1:], os.Getenv, os.Stdout)
+	} else {
+		err = run(ctx, os.Getenv, os.Stdout)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "frontdesk:", err)
 		os.Exit(1)
 	}
@@ -91,6 +98,7 @@ type Main struct {
 	api      *api.Server
 	hub      *realtime.Hub
 	queue    *jobs.Queue
+	accounts *accounts.Service
 	stopHub  context.CancelFunc
 	hubDone  chan struct{}
 	http     *http.Server
@@ -153,6 +161,10 @@ func (m *Main) Open(ctx context.Context) error {
 	crms := &crmsync.Sync{DB: db, Box: box, BaseURL: m.Config.BaseURL, HubSpotBaseURL: m.HubSpotBaseURL}
 	notifier := &notify.Notifier{DB: db, BaseURL: m.Config.BaseURL, Log: m.Log, Calendar: calendars}
 	workers := river.NewWorkers()
+	// Accounts (setup, sign-up, invitations, password reset): see accounts.go.
+	if err := m.openAccounts(workers); err != nil {
+		return err
+	}
 	if err := calendars.Register(workers); err != nil {
 		return err
 	}
@@ -179,7 +191,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.queue, err = jobs.New(db, workers, m.Log, m.JobOptions...); err != nil {
 		return err
 	}
-	notifier.Queue, calendars.Queue, crms.Queue = m.queue, m.queue, m.queue
+	notifier.Queue, calendars.Queue, crms.Queue, m.accounts.Queue = m.queue, m.queue, m.queue, m.queue
 	db.MessageHook = notifier.MessageStored
 	db.GuestEmailHook = crms.EnqueueLookup
 	notifier.Push = func(ctx context.Context, tx bun.Tx, agentIDs []int64, title, body, path string) error {
@@ -227,6 +239,9 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	visitors.Register(m.api)
+	if err := m.serveAccounts(); err != nil {
+		return err
+	}
 
 	app.Register()
 	m.api.Handle("/web/", static)
@@ -253,7 +268,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if demo != nil {
 		printDemo(m.Stdout, m.Config.BaseURL.String(), *demo)
 	}
-	return nil
+	return m.printSetup(ctx)
 }
 
 func (m *Main) getenv(k string) string {
