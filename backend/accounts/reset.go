@@ -72,7 +72,11 @@ func (w *resetWorker) Work(ctx context.Context, job *river.Job[ResetRequestArgs]
 		if err != nil {
 			return err
 		}
-		// The per-account limit that holds across instances and restarts.
+		// The per-account limit that holds across instances and restarts;
+		// the lock makes concurrent jobs for one account count in turn.
+		if agent, err = postgres.LockAgent(ctx, tx, agent.OrganizationID, agent.ID); err != nil {
+			return err
+		}
 		n, err := s.DB.RecentTokens(ctx, tx, postgres.PurposePasswordReset, agent.ID, s.now().Add(-time.Hour))
 		if err != nil {
 			return err

@@ -338,6 +338,12 @@ func (db *DB) DeleteExpiredAccountTokens(ctx context.Context) error {
 	return nil
 }
 
+// LockAgent loads an agent and locks its row until tx ends: checks that
+// count an agent's recent tokens hold against concurrent jobs.
+func LockAgent(ctx context.Context, tx bun.Tx, orgID, id int64) (model.Agent, error) {
+	return agentForUpdate(ctx, tx, orgID, id)
+}
+
 func agentForUpdate(ctx context.Context, tx bun.Tx, orgID, id int64) (model.Agent, error) {
 	var row agentRow
 	if err := tx.NewSelect().Model(&row).Where("organization_id = ? AND id = ?", orgID, id).For("UPDATE").Scan(ctx); err != nil {

@@ -20,7 +20,7 @@ type invitationRow struct {
 	Name            string
 	Role            string
 	License         string
-	ServiceIDs      []int64 `bun:",array"`
+	ServiceIDs      []int64 `bun:"service_ids,array"`
 	TokenHash       []byte
 	InvitedBy       *int64
 	CreatedAt       time.Time `bun:",nullzero,default:now()"`
