@@ -249,7 +249,7 @@ func (m *Main) Open(ctx context.Context) error {
 	for _, f := range []string{"/robots.txt", "/sitemap.xml", "/ads.txt"} {
 		m.api.Handle("GET "+f, static)
 	}
-	m.api.Handle("/", app.NewHandler(app.HandlerOptions{Resources: static.Resolver(), Version: static.Version()}))
+	m.api.Handle("/", app.NewHandler(app.HandlerOptions{Resources: static.Resolver(), Version: static.Version(), BaseURL: m.Config.BaseURL.String()}))
 
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
