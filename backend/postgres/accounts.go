@@ -329,15 +329,6 @@ func (db *DB) RetireAccountTokens(ctx context.Context, idb bun.IDB, purpose stri
 	return nil
 }
 
-// DeleteExpiredAccountTokens removes tokens that ended more than a day
-// ago (kept that long so a late click still reads "expired" in logs).
-func (db *DB) DeleteExpiredAccountTokens(ctx context.Context) error {
-	if _, err := db.Bun.ExecContext(ctx, "DELETE FROM account_tokens WHERE expires_at < ?", db.Now().Add(-24*time.Hour)); err != nil {
-		return fmt.Errorf("delete expired tokens: %w", err)
-	}
-	return nil
-}
-
 // LockAgent loads an agent and locks its row until tx ends: checks that
 // count an agent's recent tokens hold against concurrent jobs.
 func LockAgent(ctx context.Context, tx bun.Tx, orgID, id int64) (model.Agent, error) {
