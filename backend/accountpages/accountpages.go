@@ -129,11 +129,11 @@ func (h *Handler) Register(mux interface{ Handle(string, http.Handler) }) {
 // page fills files/pages.html.
 type page struct {
 	Lang, Title, Lead, Message, Error string
-	CSS                                template.CSS
-	FormID                             string
-	Fields                             []field
-	Action, Back                       *link
-	WidgetKey                          string
+	CSS                               template.CSS
+	FormID                            string
+	Fields                            []field
+	Action, Back                      *link
+	WidgetKey                         string
 }
 
 type field struct {

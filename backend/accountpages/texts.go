@@ -50,8 +50,8 @@ func (t texts) passwordProblem(p password.Problem) string {
 var catalogs = map[string]texts{
 	"en": {
 		FailedTitle: "Something went wrong", Failed: "Something went wrong on our side. Please try again in a moment.",
-		CrossOrigin: "This form can only be sent from its own page. Open the link again.",
-		RateLimited: "Too many attempts. Please wait a few minutes and try again.",
+		CrossOrigin:       "This form can only be sent from its own page. Open the link again.",
+		RateLimited:       "Too many attempts. Please wait a few minutes and try again.",
 		LinkNotFoundTitle: "This link is not valid", LinkNotFound: "This link is not valid: it may have expired or been used already. Ask for a new one.",
 		SignIn: "Go to sign-in",
 
@@ -84,8 +84,8 @@ var catalogs = map[string]texts{
 	},
 	"de": {
 		FailedTitle: "Etwas ist schiefgelaufen", Failed: "Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal.",
-		CrossOrigin: "Dieses Formular kann nur von seiner eigenen Seite gesendet werden. Öffnen Sie den Link erneut.",
-		RateLimited: "Zu viele Versuche. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut.",
+		CrossOrigin:       "Dieses Formular kann nur von seiner eigenen Seite gesendet werden. Öffnen Sie den Link erneut.",
+		RateLimited:       "Zu viele Versuche. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut.",
 		LinkNotFoundTitle: "Dieser Link ist ungültig", LinkNotFound: "Dieser Link ist ungültig: Er ist vielleicht abgelaufen oder wurde schon verwendet. Fordern Sie einen neuen an.",
 		SignIn: "Zur Anmeldung",
 
@@ -118,8 +118,8 @@ var catalogs = map[string]texts{
 	},
 	"fr": {
 		FailedTitle: "Un problème est survenu", Failed: "Un problème est survenu de notre côté. Veuillez réessayer dans un instant.",
-		CrossOrigin: "Ce formulaire ne peut être envoyé que depuis sa propre page. Ouvrez le lien à nouveau.",
-		RateLimited: "Trop de tentatives. Veuillez patienter quelques minutes puis réessayer.",
+		CrossOrigin:       "Ce formulaire ne peut être envoyé que depuis sa propre page. Ouvrez le lien à nouveau.",
+		RateLimited:       "Trop de tentatives. Veuillez patienter quelques minutes puis réessayer.",
 		LinkNotFoundTitle: "Ce lien n'est pas valide", LinkNotFound: "Ce lien n'est pas valide : il a peut-être expiré ou déjà servi. Demandez-en un nouveau.",
 		SignIn: "Aller à la connexion",
 
@@ -152,8 +152,8 @@ var catalogs = map[string]texts{
 	},
 	"it": {
 		FailedTitle: "Qualcosa è andato storto", Failed: "Qualcosa è andato storto da parte nostra. Riprova tra un momento.",
-		CrossOrigin: "Questo modulo si può inviare solo dalla sua pagina. Apri di nuovo il link.",
-		RateLimited: "Troppi tentativi. Attendi qualche minuto e riprova.",
+		CrossOrigin:       "Questo modulo si può inviare solo dalla sua pagina. Apri di nuovo il link.",
+		RateLimited:       "Troppi tentativi. Attendi qualche minuto e riprova.",
 		LinkNotFoundTitle: "Questo link non è valido", LinkNotFound: "Questo link non è valido: potrebbe essere scaduto o già usato. Chiedine uno nuovo.",
 		SignIn: "Vai all'accesso",
 
@@ -186,8 +186,8 @@ var catalogs = map[string]texts{
 	},
 	"es": {
 		FailedTitle: "Algo ha fallado", Failed: "Algo ha fallado por nuestra parte. Vuelve a intentarlo en un momento.",
-		CrossOrigin: "Este formulario solo puede enviarse desde su propia página. Abre el enlace de nuevo.",
-		RateLimited: "Demasiados intentos. Espera unos minutos y vuelve a intentarlo.",
+		CrossOrigin:       "Este formulario solo puede enviarse desde su propia página. Abre el enlace de nuevo.",
+		RateLimited:       "Demasiados intentos. Espera unos minutos y vuelve a intentarlo.",
 		LinkNotFoundTitle: "Este enlace no es válido", LinkNotFound: "Este enlace no es válido: puede que haya caducado o que ya se haya usado. Pide uno nuevo.",
 		SignIn: "Ir al inicio de sesión",
 

@@ -59,7 +59,6 @@ func (r agentRow) model() model.Agent {
 	}
 }
 
-
 // CreateOrganization adds a tenant.
 func (db *DB) CreateOrganization(ctx context.Context, name string) (model.Organization, error) {
 	row := organizationRow{Name: name}

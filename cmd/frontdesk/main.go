@@ -25,8 +25,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/frontdesk/frontdesk/app"
-	"github.com/frontdesk/frontdesk/backend/accounts"
 	"github.com/frontdesk/frontdesk/assets"
+	"github.com/frontdesk/frontdesk/backend/accounts"
 	"github.com/frontdesk/frontdesk/backend/api"
 	"github.com/frontdesk/frontdesk/backend/booking"
 	"github.com/frontdesk/frontdesk/backend/calendar"
