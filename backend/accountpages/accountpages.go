@@ -202,6 +202,11 @@ func (h *Handler) failed(w http.ResponseWriter, r *http.Request, err error) {
 		h.gone(w, r, "")
 		return
 	}
+	if e, ok := model.AsError(err); ok && e.Status == http.StatusServiceUnavailable {
+		// An organization paused until its admin verifies their email.
+		h.message(w, r, e.Status, t.FailedTitle, t.Unavailable, nil)
+		return
+	}
 	h.log.ErrorContext(r.Context(), "account page", "path", r.URL.Path, "err", err)
 	h.message(w, r, http.StatusInternalServerError, t.FailedTitle, t.Failed, nil)
 }

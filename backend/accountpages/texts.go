@@ -5,6 +5,7 @@ import "github.com/frontdesk/frontdesk/backend/password"
 // texts are the pages' sentences in one language (i18n.Languages).
 type texts struct {
 	FailedTitle, Failed, CrossOrigin, RateLimited string
+	Unavailable                                   string
 	LinkNotFoundTitle, LinkNotFound, SignIn       string
 
 	InviteTitle        string // %s organization
@@ -49,6 +50,7 @@ func (t texts) passwordProblem(p password.Problem) string {
 
 var catalogs = map[string]texts{
 	"en": {
+		Unavailable: "This organization is temporarily unavailable. Please try again later.",
 		FailedTitle: "Something went wrong", Failed: "Something went wrong on our side. Please try again in a moment.",
 		CrossOrigin:       "This form can only be sent from its own page. Open the link again.",
 		RateLimited:       "Too many attempts. Please wait a few minutes and try again.",
@@ -83,6 +85,7 @@ var catalogs = map[string]texts{
 		WidgetNotFound: "There is no widget with this key.",
 	},
 	"de": {
+		Unavailable: "Diese Organisation ist vorübergehend nicht erreichbar. Bitte versuchen Sie es später erneut.",
 		FailedTitle: "Etwas ist schiefgelaufen", Failed: "Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal.",
 		CrossOrigin:       "Dieses Formular kann nur von seiner eigenen Seite gesendet werden. Öffnen Sie den Link erneut.",
 		RateLimited:       "Zu viele Versuche. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut.",
@@ -117,6 +120,7 @@ var catalogs = map[string]texts{
 		WidgetNotFound: "Es gibt kein Widget mit diesem Schlüssel.",
 	},
 	"fr": {
+		Unavailable: "Cette organisation est temporairement indisponible. Veuillez réessayer plus tard.",
 		FailedTitle: "Un problème est survenu", Failed: "Un problème est survenu de notre côté. Veuillez réessayer dans un instant.",
 		CrossOrigin:       "Ce formulaire ne peut être envoyé que depuis sa propre page. Ouvrez le lien à nouveau.",
 		RateLimited:       "Trop de tentatives. Veuillez patienter quelques minutes puis réessayer.",
@@ -151,6 +155,7 @@ var catalogs = map[string]texts{
 		WidgetNotFound: "Aucun widget ne porte cette clé.",
 	},
 	"it": {
+		Unavailable: "Questa organizzazione è temporaneamente non disponibile. Riprova più tardi.",
 		FailedTitle: "Qualcosa è andato storto", Failed: "Qualcosa è andato storto da parte nostra. Riprova tra un momento.",
 		CrossOrigin:       "Questo modulo si può inviare solo dalla sua pagina. Apri di nuovo il link.",
 		RateLimited:       "Troppi tentativi. Attendi qualche minuto e riprova.",
@@ -185,6 +190,7 @@ var catalogs = map[string]texts{
 		WidgetNotFound: "Non esiste un widget con questa chiave.",
 	},
 	"es": {
+		Unavailable: "Esta organización no está disponible temporalmente. Vuelve a intentarlo más tarde.",
 		FailedTitle: "Algo ha fallado", Failed: "Algo ha fallado por nuestra parte. Vuelve a intentarlo en un momento.",
 		CrossOrigin:       "Este formulario solo puede enviarse desde su propia página. Abre el enlace de nuevo.",
 		RateLimited:       "Demasiados intentos. Espera unos minutos y vuelve a intentarlo.",
