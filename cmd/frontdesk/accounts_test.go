@@ -139,6 +139,7 @@ func sessionStatus(t *testing.T, base, cookie string) int {
 // colleague accepts, lands signed in, later forgets the password, resets
 // it through the emailed link, and the old session is gone.
 func TestFirstRunJourney(t *testing.T) {
+	t.Parallel()
 	m, smtp := startEmptyServer(t, nil)
 	out := m.Stdout.(*syncWriter).String()
 	setupURL := regexp.MustCompile(regexp.QuoteMeta(m.URL()) + `/setup/[A-Za-z0-9_-]{43}`).FindString(out)
@@ -363,6 +364,7 @@ func TestFirstRunJourney(t *testing.T) {
 // admin lands signed in under a banner asking to confirm the address,
 // Resend sends a new link, and following it lifts the banner.
 func TestSignupJourney(t *testing.T) {
+	t.Parallel()
 	m, smtp := startEmptyServer(t, map[string]string{"FRONTDESK_SIGNUP": "open"})
 	if out := m.Stdout.(*syncWriter).String(); strings.Contains(out, "/setup/") {
 		t.Errorf("a server with open sign-up prints a setup link:\n%s", out)
@@ -443,6 +445,7 @@ func TestSignupJourney(t *testing.T) {
 // TestAdminCreateCommand: `frontdesk admin create` makes an organization
 // and prints the link where its admin chooses a password.
 func TestAdminCreateCommand(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"DATABASE_URL": pgtest.DSN(t), "FRONTDESK_BASE_URL": "https://frontdesk.example.com"}
 	getenv := func(k string) string { return env[k] }
 	var out bytes.Buffer
@@ -471,6 +474,7 @@ func TestAdminCreateCommand(t *testing.T) {
 // out at once, open sockets included; a socket whose session still holds
 // is not affected.
 func TestDeactivationEndsSockets(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
