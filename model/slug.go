@@ -2,15 +2,47 @@ package model
 
 import "strings"
 
-// slugLetters spell the Latin letters with accents that names often have.
-// (Unicode normalization would do it for every script, at the price of
-// its tables in the wasm; a slug is only a suggestion.)
-var slugLetters = map[rune]string{
-	'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "a", 'å': "a", 'æ': "ae", 'ç': "c",
-	'è': "e", 'é': "e", 'ê': "e", 'ë': "e", 'ì': "i", 'í': "i", 'î': "i", 'ï': "i",
-	'ñ': "n", 'ò': "o", 'ó': "o", 'ô': "o", 'õ': "o", 'ö': "o", 'ø': "o", 'œ': "oe",
-	'ù': "u", 'ú': "u", 'û': "u", 'ü': "u", 'ý': "y", 'ÿ': "y", 'ß': "ss",
-	'ł': "l", 'ś': "s", 'š': "s", 'ž': "z", 'ź': "z", 'ż': "z", 'č': "c", 'ć': "c", 'ř': "r", 'ğ': "g", 'ı': "i",
+// slugLetter spells a Latin letter with an accent that names often
+// have. (Unicode normalization would do it for every script, at the price
+// of its tables in the WebAssembly; a slug is only a suggestion. A switch
+// rather than a map: a package-level map is built at start by every
+// binary that imports model, the widget's too.)
+func slugLetter(r rune) (string, bool) {
+	switch r {
+	case 'à', 'á', 'â', 'ã', 'ä', 'å':
+		return "a", true
+	case 'æ':
+		return "ae", true
+	case 'ç', 'č', 'ć':
+		return "c", true
+	case 'è', 'é', 'ê', 'ë':
+		return "e", true
+	case 'ì', 'í', 'î', 'ï', 'ı':
+		return "i", true
+	case 'ñ':
+		return "n", true
+	case 'ò', 'ó', 'ô', 'õ', 'ö', 'ø':
+		return "o", true
+	case 'œ':
+		return "oe", true
+	case 'ù', 'ú', 'û', 'ü':
+		return "u", true
+	case 'ý', 'ÿ':
+		return "y", true
+	case 'ß':
+		return "ss", true
+	case 'ł':
+		return "l", true
+	case 'ś', 'š':
+		return "s", true
+	case 'ž', 'ź', 'ż':
+		return "z", true
+	case 'ř':
+		return "r", true
+	case 'ğ':
+		return "g", true
+	}
+	return "", false
 }
 
 // Slugify suggests a personal-link slug from a name: "Zoë O'Neill" →
@@ -19,7 +51,7 @@ func Slugify(name string) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range strings.ToLower(name) {
-		letters, ok := slugLetters[r]
+		letters, ok := slugLetter(r)
 		if !ok && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
 			letters, ok = string(r), true
 		}
