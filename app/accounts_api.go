@@ -1,7 +1,11 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -121,4 +125,39 @@ func (c *Client) UpdateOrganization(ctx context.Context, name, lang string) (mod
 	var org model.Organization
 	err := c.do(ctx, http.MethodPatch, "/api/v1/organization", map[string]string{"name": name, "language": lang}, &org)
 	return org, err
+}
+
+// PutPhoto uploads the agent's photo (PNG, JPEG or WebP bytes of type
+// contentType); the server stores a square JPEG made from it.
+func (c *Client) PutPhoto(ctx context.Context, data []byte, contentType string) (model.Agent, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, c.base+"/api/v1/me/photo", bytes.NewReader(data))
+	if err != nil {
+		return model.Agent{}, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("Accept", "application/json")
+	c.mu.Lock()
+	req.Header.Set(model.CSRFHeader, c.csrf)
+	c.mu.Unlock()
+	res, err := c.http.Do(req)
+	if err != nil {
+		return model.Agent{}, fmt.Errorf("PUT photo: %w", err)
+	}
+	defer res.Body.Close()
+	r := io.LimitReader(res.Body, maxResponseBytes)
+	if res.StatusCode != http.StatusOK {
+		return model.Agent{}, responseError(res.StatusCode, r)
+	}
+	var a model.Agent
+	if err := json.NewDecoder(r).Decode(&a); err != nil {
+		return model.Agent{}, fmt.Errorf("PUT photo: decode response: %w", err)
+	}
+	return a, nil
+}
+
+// DeletePhoto removes the agent's uploaded photo.
+func (c *Client) DeletePhoto(ctx context.Context) (model.Agent, error) {
+	var a model.Agent
+	err := c.do(ctx, http.MethodDelete, "/api/v1/me/photo", nil, &a)
+	return a, err
 }

@@ -27,6 +27,7 @@ type profileSection struct {
 	status  string
 	// resend of a pending email's link
 	resending bool
+	uploading bool
 	ctx       goapp.Context
 }
 
@@ -50,7 +51,6 @@ func (p *profileSection) onSave(ctx goapp.Context, e goapp.Event) {
 	}
 	set(&patch.Name, f.Name, old.Name)
 	set(&patch.Title, f.Title, old.Title)
-	set(&patch.PhotoURL, f.PhotoURL, old.PhotoURL)
 	set(&patch.TimeZone, f.TimeZone, old.TimeZone)
 	set(&patch.Language, f.Language, old.Language)
 	if email := strings.TrimSpace(f.Email); !strings.EqualFold(email, old.Email) && !strings.EqualFold(email, old.PendingEmail) {
@@ -95,6 +95,87 @@ func (p *profileSection) onResend(ctx goapp.Context, _ goapp.Event) {
 	})
 }
 
+// onPhoto uploads the picture chosen in the file field.
+func (p *profileSection) onPhoto(ctx goapp.Context, _ goapp.Event) {
+	files := ctx.JSSrc().Get("files")
+	if p.uploading || !files.Truthy() || files.Length() == 0 {
+		return
+	}
+	file := files.Index(0)
+	typ := file.Get("type").String()
+	if file.Get("size").Int() > 5<<20 {
+		p.errs = formErrors{Message: "The picture is larger than 5 MB.", Fields: map[string]string{"photo": "larger than 5 MB"}}
+		return
+	}
+	p.uploading, p.errs, p.status = true, formErrors{}, ""
+	self := p.ctx
+	var done goapp.Func
+	done = goapp.FuncOf(func(_ goapp.Value, args []goapp.Value) any {
+		done.Release()
+		arr := goapp.Window().Get("Uint8Array").New(args[0])
+		data := make([]byte, arr.Length())
+		goapp.CopyBytesToGo(data, arr)
+		self.Async(func() {
+			agent, err := api().PutPhoto(self, data, typ)
+			self.Dispatch(func(ctx goapp.Context) {
+				p.uploading = false
+				if err != nil {
+					p.errs = formErrorsOf(err)
+					return
+				}
+				p.Me.PhotoURL, p.form.PhotoURL = agent.PhotoURL, agent.PhotoURL
+				p.status = "Your photo is updated."
+				updateSessionAgent(ctx, agent)
+			})
+		})
+		return nil
+	})
+	file.Call("arrayBuffer").Call("then", done)
+}
+
+func (p *profileSection) onRemovePhoto(ctx goapp.Context, _ goapp.Event) {
+	if p.uploading {
+		return
+	}
+	p.uploading, p.errs, p.status = true, formErrors{}, ""
+	self := p.ctx
+	ctx.Async(func() {
+		agent, err := api().DeletePhoto(self)
+		self.Dispatch(func(ctx goapp.Context) {
+			p.uploading = false
+			if err != nil {
+				p.errs = formErrorsOf(err)
+				return
+			}
+			p.Me.PhotoURL, p.form.PhotoURL = agent.PhotoURL, agent.PhotoURL
+			p.status = "Your photo is removed."
+			updateSessionAgent(ctx, agent)
+		})
+	})
+}
+
+// renderPhoto shows the photo (or the initials) with Upload and Remove.
+func (p *profileSection) renderPhoto() goapp.UI {
+	var pic goapp.UI = goapp.Span().ID("profile-avatar").Class("avatar avatar-large").Aria("hidden", "true").Text(initials(p.Me.Name))
+	if p.Me.PhotoURL != "" {
+		pic = goapp.Img().ID("profile-avatar").Class("avatar avatar-large").Src(p.Me.PhotoURL).Alt("Your photo").Width(72).Height(72)
+	}
+	errMsg := p.errs.field("photo")
+	input := described(goapp.Input().ID("profile-photo-file").Name("photo").Type("file").
+		Accept("image/png,image/jpeg,image/webp").Disabled(p.uploading).OnChange(p.onPhoto),
+		"profile-photo-file", "PNG, JPEG or WebP, up to 5 MB. Its centre square is used.", errMsg)
+	return goapp.Div().Class("profile-photo").Body(
+		pic,
+		goapp.Div().Body(
+			field("profile-photo-file", "Photo", input, "PNG, JPEG or WebP, up to 5 MB. Its centre square is used.", errMsg),
+			goapp.If(strings.HasPrefix(p.Me.PhotoURL, "/photos/"), func() goapp.UI {
+				return goapp.Button().ID("profile-photo-remove").Type("button").Class("link-button link-danger").
+					Disabled(p.uploading).OnClick(p.onRemovePhoto).Text("Remove photo")
+			}),
+		),
+	)
+}
+
 // updateSessionAgent puts the agent's new profile into the session the
 // screens share (the top bar shows the new name at once).
 func updateSessionAgent(ctx goapp.Context, agent model.Agent) {
@@ -129,8 +210,7 @@ func (p *profileSection) Render() goapp.UI {
 			formAlert("profile-error", fe.Message),
 			textField("profile-name", "Name", "text", &p.form.Name, "", fe.field("name")),
 			textField("profile-title", "Job title (optional)", "text", &p.form.Title, "", fe.field("title")),
-			textField("profile-photo", "Photo address (optional)", "url", &p.form.PhotoURL,
-				"An https address of a square picture; your initials show otherwise.", fe.field("photo_url")),
+			p.renderPhoto(),
 			field("profile-zone", "Time zone", zoneInput, "", fe.field("time_zone")),
 			goapp.DataList().ID("profile-zones").Body(zones...),
 			selectField("profile-language", "Language", languageOptions, p.form.Language,

@@ -2,7 +2,10 @@ package api
 
 import (
 	"errors"
+	"mime"
 	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/frontdesk/frontdesk/backend/accounts"
@@ -33,6 +36,9 @@ func (s *Server) accountRoutes() {
 
 	s.mux.Handle("GET /api/v1/me", s.agentOnly(s.getMe))
 	s.mux.Handle("PATCH /api/v1/me", s.agentOnly(s.patchMe))
+	s.mux.Handle("PUT /api/v1/me/photo", s.agentOnly(s.putPhoto))
+	s.mux.Handle("DELETE /api/v1/me/photo", s.agentOnly(s.deletePhoto))
+	s.mux.Handle("GET /photos/{file}", s.public(s.photo))
 	s.mux.Handle("POST /api/v1/me/password", s.agentOnly(s.changePassword))
 	s.mux.Handle("POST /api/v1/me/verification", s.agentOnly(s.resendVerification))
 	s.mux.Handle("GET /api/v1/me/sessions", s.agentOnly(s.listSessions))
@@ -197,6 +203,61 @@ func (s *Server) patchMe(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, agent)
+	return nil
+}
+
+// putPhoto takes the picture as the raw body (image/png, image/jpeg or
+// image/webp).
+func (s *Server) putPhoto(w http.ResponseWriter, r *http.Request) error {
+	switch mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt {
+	case "image/png", "image/jpeg", "image/webp":
+	default:
+		return &model.Error{Status: http.StatusUnsupportedMediaType, Code: model.CodeUnsupportedMedia,
+			Message: "Send the picture as image/png, image/jpeg or image/webp."}
+	}
+	agent, err := s.accounts.SetPhoto(r.Context(), sessionFrom(r.Context()).Agent, http.MaxBytesReader(w, r.Body, accounts.MaxPhotoBytes+1))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return &model.Error{Status: http.StatusRequestEntityTooLarge, Code: model.CodeBodyTooLarge, Message: "The picture is larger than 5 MB."}
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, agent)
+	return nil
+}
+
+func (s *Server) deletePhoto(w http.ResponseWriter, r *http.Request) error {
+	agent, err := s.accounts.DeletePhoto(r.Context(), sessionFrom(r.Context()).Agent)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, agent)
+	return nil
+}
+
+// photoFile is an agent's photo's file name: {agent id}-{version}.jpg.
+var photoFile = regexp.MustCompile(`^([1-9][0-9]{0,17})-([0-9a-f]{16})\.jpg$`)
+
+// photo serves an agent's uploaded photo. Guests see it on personal links,
+// so it is public; its address changes with every upload, so it is cached
+// for good.
+func (s *Server) photo(w http.ResponseWriter, r *http.Request) error {
+	m := photoFile.FindStringSubmatch(r.PathValue("file"))
+	if m == nil {
+		return &model.Error{Status: http.StatusNotFound, Code: model.CodeNotFound, Message: "Photo not found."}
+	}
+	id, _ := strconv.ParseInt(m[1], 10, 64)
+	data, err := s.db.Photo(r.Context(), id, m[2])
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "image/jpeg")
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	h.Set("Content-Security-Policy", "default-src 'none'")
+	w.Write(data) //nolint:errcheck // the client went away
 	return nil
 }
 

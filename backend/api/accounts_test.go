@@ -1,7 +1,10 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/png"
 	"io"
 	"log/slog"
 	"net/http"
@@ -286,5 +289,41 @@ func TestLoginWithoutPassword(t *testing.T) {
 		if st != http.StatusUnauthorized && st != http.StatusUnprocessableEntity {
 			t.Errorf("sign-in of an admin who chose no password yet with %q: %d", pw, st)
 		}
+	}
+}
+
+func TestPhotoAPI(t *testing.T) {
+	e := newAccountsEnv(t, accounts.SignupClosed, false)
+	c := e.login("agent@acme.test")
+	img := image.NewRGBA(image.Rect(0, 0, 64, 64))
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	c.wantError("PUT", "/api/v1/me/photo", buf.Bytes(), 415, model.CodeUnsupportedMedia)
+	c.wantError("PUT", "/api/v1/me/photo", "not an image", 422, accounts.CodeImageUnreadable, map[string]string{"Content-Type": "image/png"})
+	var me model.Agent
+	if st := c.doWith("PUT", "/api/v1/me/photo", buf.Bytes(), &me, map[string]string{"Content-Type": "image/png"}); st != 200 || !strings.HasPrefix(me.PhotoURL, "/photos/") {
+		t.Fatalf("upload: %d %+v", st, me)
+	}
+	res, err := http.Get(e.srv.URL + me.PhotoURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/jpeg" || !strings.Contains(res.Header.Get("Cache-Control"), "immutable") {
+		t.Errorf("GET %s: %d %v", me.PhotoURL, res.StatusCode, res.Header)
+	}
+	for _, p := range []string{"/photos/1-zz.jpg", "/photos/" + itoa(me.ID) + "-0123456789abcdef.jpg", "/photos/../etc"} {
+		if res, err := http.Get(e.srv.URL + p); err != nil || res.StatusCode != 404 {
+			t.Errorf("GET %s: %v %v", p, res, err)
+		}
+	}
+	old := me.PhotoURL
+	if st := c.do("DELETE", "/api/v1/me/photo", nil, &me); st != 200 || me.PhotoURL != "" {
+		t.Errorf("delete: %d %+v", st, me)
+	}
+	if res, _ := http.Get(e.srv.URL + old); res.StatusCode != 404 {
+		t.Errorf("the deleted photo answers %d", res.StatusCode)
 	}
 }

@@ -544,3 +544,64 @@ func (db *DB) MarkOnboarding(ctx context.Context, orgID int64, what string) erro
 	}
 	return nil
 }
+
+// --- Photos -----------------------------------------------------------------
+
+// PhotoPath is where an agent's uploaded photo is served.
+func PhotoPath(agentID int64, version string) string {
+	return "/photos/" + strconv.FormatInt(agentID, 10) + "-" + version + ".jpg"
+}
+
+// SetPhoto stores an agent's photo (a JPEG made by package accounts) and
+// points their photo_url at it.
+func (db *DB) SetPhoto(ctx context.Context, agent model.Agent, version string, jpeg []byte) (model.Agent, error) {
+	err := db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO agent_photos (agent_id, organization_id, version, data, updated_at)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT (agent_id) DO UPDATE SET version = excluded.version, data = excluded.data, updated_at = excluded.updated_at`,
+			agent.ID, agent.OrganizationID, version, jpeg, db.Now()); err != nil {
+			return fmt.Errorf("store photo: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE agents SET photo_url = ?, updated_at = ? WHERE organization_id = ? AND id = ?",
+			PhotoPath(agent.ID, version), db.Now(), agent.OrganizationID, agent.ID); err != nil {
+			return fmt.Errorf("point at photo: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return model.Agent{}, err
+	}
+	return db.Agent(ctx, agent.OrganizationID, agent.ID)
+}
+
+// DeletePhoto removes an agent's uploaded photo; their initials show.
+func (db *DB) DeletePhoto(ctx context.Context, agent model.Agent) (model.Agent, error) {
+	err := db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM agent_photos WHERE agent_id = ?", agent.ID); err != nil {
+			return fmt.Errorf("delete photo: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE agents SET photo_url = '', updated_at = ? WHERE organization_id = ? AND id = ? AND photo_url LIKE '/photos/%'",
+			db.Now(), agent.OrganizationID, agent.ID); err != nil {
+			return fmt.Errorf("clear photo: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return model.Agent{}, err
+	}
+	return db.Agent(ctx, agent.OrganizationID, agent.ID)
+}
+
+// Photo returns the JPEG of an agent's photo at version; any other version
+// is not found (the URL names one photo for good).
+func (db *DB) Photo(ctx context.Context, agentID int64, version string) ([]byte, error) {
+	var data []byte
+	err := db.Bun.NewSelect().Table("agent_photos").Column("data").
+		Where("agent_id = ? AND version = ?", agentID, version).Scan(ctx, &data)
+	if noRows(err) {
+		return nil, notFound("Photo")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("select photo: %w", err)
+	}
+	return data, nil
+}

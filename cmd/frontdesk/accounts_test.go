@@ -7,9 +7,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -350,6 +354,21 @@ func TestFirstRunJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("profile-name")),
 	)
 	expectNoViolations(t, other, "a11y-profile", "window")
+	// A photo: the server keeps a square JPEG of it and the page shows it.
+	photo := filepath.Join(t.TempDir(), "bea.png")
+	img := image.NewRGBA(image.Rect(0, 0, 320, 240))
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(photo, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	step(t, other,
+		chromedp.SetUploadFiles(chromedp.ID("profile-photo-file"), []string{photo}),
+		waitJS(`document.getElementById("profile-avatar").tagName === "IMG" && document.getElementById("profile-avatar").getAttribute("src").startsWith("/photos/")`),
+		waitJS(`document.getElementById("profile-avatar").naturalWidth === 256`),
+	)
 	step(t, other,
 		adminFill("profile-name", "Bea Berg-Lund"),
 		adminSelect("profile-language", "de"),
