@@ -72,10 +72,12 @@ func (db *DB) ReplaceSetupToken(ctx context.Context, token string, ttl time.Dura
 }
 
 // SetupTokenLive reports, without using it, whether token is the live
-// setup link; a used, replaced or expired one is not found.
+// setup link; a used, replaced or expired one, or any once an organization
+// exists (`frontdesk admin create` ran meanwhile), is not found.
 func (db *DB) SetupTokenLive(ctx context.Context, token string) error {
 	ok, err := db.Bun.NewSelect().Table("setup_tokens").
-		Where("token_hash = ? AND expires_at > ?", hashToken(token), db.Now()).Exists(ctx)
+		Where("token_hash = ? AND expires_at > ?", hashToken(token), db.Now()).
+		Where("NOT EXISTS (SELECT 1 FROM organizations)").Exists(ctx)
 	if err != nil {
 		return fmt.Errorf("select setup token: %w", err)
 	}
