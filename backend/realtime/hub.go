@@ -160,6 +160,10 @@ func (h *Hub) listen(ctx context.Context, pool *pgxpool.Pool, listening func()) 
 // encoded once for all of them.
 func (h *Hub) dispatch(ctx context.Context, n postgres.Notification) {
 	ev := n.Event
+	if ev.Type == model.EventSignedOut {
+		h.DisconnectAgent(ev.AgentID)
+		return
+	}
 	if ev.Type == model.EventMessage && ev.Message == nil {
 		// Too large for the notification: load it.
 		msgs, err := h.db.Messages(ctx, n.OrganizationID, n.ConversationID, ev.Seq-1, 1)
@@ -330,6 +334,22 @@ func (h *Hub) waitClosed(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+	}
+}
+
+// DisconnectAgent closes this instance's sockets of one agent, at once:
+// their sessions have ended (deactivation, a password reset, a session
+// signed out elsewhere). The close asks clients to resume; those whose
+// session still holds reconnect, the others are refused.
+func (h *Hub) DisconnectAgent(agentID int64) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for _, cs := range h.agents {
+		for c := range cs {
+			if c.agentID == agentID {
+				c.kick("signed out")
+			}
 		}
 	}
 }
