@@ -194,6 +194,10 @@ func (h *Hub) Publish(ctx context.Context, events []eventbus.Envelope) {
 // dispatch queues one event to the sockets that should see it. The frame
 // is encoded once for all of them.
 func (h *Hub) dispatch(e eventbus.Envelope) {
+	if e.Event.Type == model.EventSignedOut {
+		h.DisconnectAgent(e.Event.AgentID)
+		return
+	}
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	agents, guests := h.agents[e.OrganizationID], []*client(nil)
@@ -356,6 +360,22 @@ func (h *Hub) each(fn func(*client)) {
 }
 
 func (h *Hub) closeAll(reason string) { h.each(func(c *client) { c.kick(reason) }) }
+
+// DisconnectAgent closes this instance's sockets of one agent, at once:
+// their sessions have ended (deactivation, a password reset, a session
+// signed out elsewhere). The close asks clients to resume; those whose
+// session still holds reconnect, the others are refused.
+func (h *Hub) DisconnectAgent(agentID int64) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for _, cs := range h.agents {
+		for c := range cs {
+			if c.agentID == agentID {
+				c.kick("signed out")
+			}
+		}
+	}
+}
 
 // GoAway closes every socket with StatusGoAway, which clients take as
 // "reconnect now" rather than as an error: the instance is shutting down
