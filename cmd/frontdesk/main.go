@@ -118,6 +118,7 @@ type Main struct {
 	accounts *accounts.Service
 	stopHub  context.CancelFunc
 	hubDone  chan struct{}
+	closeBus func()
 	http     *http.Server
 	listener net.Listener
 	serveErr chan error
@@ -249,18 +250,9 @@ func (m *Main) Open(ctx context.Context) error {
 	m.api.SetCRM(crms)
 	m.api.SetPush(pusher)
 	m.wireOperations(bookings)
-	m.hub = realtime.New(db, m.Log, m.api.Registry())
-	m.api.SetHub(m.hub)
-	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
-	m.stopHub, m.hubDone = stopHub, make(chan struct{})
-	go func() {
-		defer close(m.hubDone)
-		m.hub.Run(hubCtx) //nolint:errcheck // Run only returns when stopped
-	}()
-	select {
-	case <-m.hub.Ready():
-	case <-time.After(10 * time.Second):
-		return fmt.Errorf("realtime: could not LISTEN for events")
+	// Realtime: the hub, its event bus and the push sweeper (realtime.go).
+	if err := m.openRealtime(ctx, notifier); err != nil {
+		return err
 	}
 
 	demoKey := ""
@@ -367,6 +359,9 @@ func (m *Main) close() error {
 		hcancel()
 		m.stopHub()
 		<-m.hubDone
+	}
+	if m.closeBus != nil {
+		m.closeBus()
 	}
 	if m.queue != nil {
 		errs = append(errs, m.queue.Stop(ctx))
