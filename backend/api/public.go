@@ -197,7 +197,7 @@ func (s *Server) guestMessages(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.conversationMessages(w, r, a.Conversation.OrganizationID, a.Conversation.ID)
+	return s.conversationMessages(w, r, a.Conversation.OrganizationID, a.Conversation.ID, s.db.GuestMessages)
 }
 
 func (s *Server) guestSend(w http.ResponseWriter, r *http.Request) error {

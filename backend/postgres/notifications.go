@@ -22,7 +22,7 @@ func (db *DB) UnemailedReplies(ctx context.Context, tx bun.Tx, convID int64) (Gu
 	}
 	after := max(conv.GuestReadSeq, conv.GuestEmailedSeq)
 	var rows []messageRow
-	if err := tx.NewSelect().Model(&rows).Where("conversation_id = ? AND seq > ? AND author_kind = 'agent'", convID, after).
+	if err := tx.NewSelect().Model(&rows).Where("conversation_id = ? AND seq > ? AND author_kind = 'agent' AND NOT private", convID, after).
 		Order("seq").Scan(ctx); err != nil {
 		return GuestAccess{}, nil, fmt.Errorf("select replies: %w", err)
 	}

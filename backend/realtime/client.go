@@ -199,7 +199,11 @@ func (c *client) write(ctx context.Context, frame []byte) error {
 func (c *client) replay(ctx context.Context, req resumeRequest) (int64, error) {
 	last := req.after
 	for {
-		msgs, err := c.hub.db.Messages(ctx, c.orgID, req.conv, last, replayPage)
+		read := c.hub.db.Messages
+		if c.guest {
+			read = c.hub.db.GuestMessages // never the agents' notes
+		}
+		msgs, err := read(ctx, c.orgID, req.conv, last, replayPage)
 		if err != nil {
 			return last, err
 		}
@@ -327,7 +331,12 @@ func (c *client) handleMessage(ctx context.Context, conv int64, ev model.Event) 
 		id := c.agentID
 		author = postgres.Author{Kind: model.AuthorAgent, ID: &id, Name: c.name}
 	}
-	res, err := c.hub.db.AppendMessage(ctx, c.orgID, conv, author, ev.ClientID, ev.Message.Body)
+	if ev.Message.Private && c.guest {
+		fail(model.Errorf(403, model.CodeForbidden, "Only agents write private notes."))
+		return
+	}
+	res, err := c.hub.db.Post(ctx, c.orgID, conv, postgres.NewMessage{Author: author, ClientID: ev.ClientID,
+		Body: ev.Message.Body, AttachmentIDs: ev.Message.AttachmentIDs, Private: ev.Message.Private})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return

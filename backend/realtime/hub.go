@@ -181,7 +181,8 @@ func (h *Hub) dispatch(ctx context.Context, n postgres.Notification) {
 		}
 		h.send(c, frame)
 	}
-	if n.ConversationID != 0 && ev.Type != model.EventPresence {
+	// Agents-only events (private notes) never reach a guest's socket.
+	if n.ConversationID != 0 && ev.Type != model.EventPresence && !n.AgentsOnly {
 		for c := range h.guests[n.ConversationID] {
 			if c.skip(ev) {
 				continue
