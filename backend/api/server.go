@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/frontdesk/frontdesk/backend/attachments"
 	"github.com/frontdesk/frontdesk/backend/booking"
 	"github.com/frontdesk/frontdesk/backend/calsync"
 	"github.com/frontdesk/frontdesk/backend/crmsync"
@@ -64,6 +65,7 @@ type Server struct {
 	calendars *calsync.Sync
 	crm       *crmsync.Sync
 	push      *push.Sender
+	files     *attachments.Service
 
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
@@ -198,6 +200,8 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /api/v1/public/meetings/{token}", s.public(s.guestGetMeeting))
 	s.mux.Handle("PATCH /api/v1/public/meetings/{token}", s.public(s.guestChangeMeeting))
 	s.mux.Handle("DELETE /api/v1/public/meetings/{token}", s.public(s.guestCancelMeeting))
+
+	s.inboxRoutes()
 
 	// Anything else under /api answers in the API's own error shape.
 	s.mux.Handle("/api/", s.handle(func(w http.ResponseWriter, r *http.Request) error {

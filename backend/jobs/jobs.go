@@ -69,6 +69,7 @@ type config struct {
 	jobTimeout   time.Duration
 	retryPolicy  river.ClientRetryPolicy
 	testOnly     bool
+	periodic     []*river.PeriodicJob
 }
 
 // WithMaxWorkers sets how many jobs one instance runs at once.
@@ -90,6 +91,12 @@ func WithJobTimeout(d time.Duration) Option { return func(c *config) { c.jobTime
 // which tests cannot wait for; see RetryAfter.
 func WithRetryPolicy(p river.ClientRetryPolicy) Option {
 	return func(c *config) { c.retryPolicy = p }
+}
+
+// WithPeriodicJobs schedules jobs that recur; River's elected leader
+// inserts them, so each runs once per period across all instances.
+func WithPeriodicJobs(jobs ...*river.PeriodicJob) Option {
+	return func(c *config) { c.periodic = append(c.periodic, jobs...) }
 }
 
 // ForTesting makes a Queue react in milliseconds rather than seconds: short
@@ -149,8 +156,9 @@ func New(db *postgres.DB, workers *river.Workers, log *slog.Logger, opts ...Opti
 		Queues: map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: cfg.maxWorkers},
 		},
-		Workers:  workers,
-		TestOnly: cfg.testOnly,
+		Workers:      workers,
+		PeriodicJobs: cfg.periodic,
+		TestOnly:     cfg.testOnly,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: worker client: %w", err)
