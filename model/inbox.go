@@ -19,6 +19,10 @@ const (
 	CodeTranscriptNotOffered = "transcript_not_available"
 )
 
+// EventContext tells agents that a conversation's guest context or rating
+// changed: fetch it again.
+const EventContext EventType = "context"
+
 // SearchHit is one place a search found its words: a message (Seq > 0) or
 // the conversation's guest or tags (Seq 0). Snippet is the matching text
 // cut around the matches, which are marked.

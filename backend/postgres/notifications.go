@@ -111,3 +111,16 @@ func (db *DB) Recipients(ctx context.Context, tx bun.IDB, convID int64) ([]int64
 	}
 	return ids, nil
 }
+
+// AbsentAgents keeps the active agents of ids who do not have the app open
+// anywhere.
+func (db *DB) AbsentAgents(ctx context.Context, tx bun.IDB, ids []int64) ([]int64, error) {
+	var out []int64
+	err := tx.NewRaw(`SELECT a.id FROM agents a WHERE a.id IN (?) AND a.active
+		AND NOT EXISTS (SELECT 1 FROM presence p WHERE p.agent_id = a.id AND p.seen_at > now() - ?::interval)
+		ORDER BY a.id`, bun.In(ids), PresenceTTL.String()).Scan(ctx, &out)
+	if err != nil {
+		return nil, fmt.Errorf("select absent agents: %w", err)
+	}
+	return out, nil
+}
