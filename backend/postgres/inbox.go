@@ -151,7 +151,9 @@ func (db *DB) rating(ctx context.Context, convID int64) (*model.Rating, error) {
 }
 
 // Rating returns a conversation's rating, nil when it has none.
-func (db *DB) Rating(ctx context.Context, convID int64) (*model.Rating, error) { return db.rating(ctx, convID) }
+func (db *DB) Rating(ctx context.Context, convID int64) (*model.Rating, error) {
+	return db.rating(ctx, convID)
+}
 
 // Rate stores a guest's rating of a resolved conversation, replacing an
 // earlier one. It counts for whoever holds the conversation now, and

@@ -114,8 +114,8 @@ func TestSearch(t *testing.T) {
 		{"Rechnung -Frage", 0},     // not
 		{"Rechnung or yoghurt", 2}, // either
 		{"Gutschrift", 1},
-		{"Gutsch", 0}, // whole words
-		{"mueller", 1},             // the email's parts
+		{"Gutsch", 0},  // whole words
+		{"mueller", 1}, // the email's parts
 		{"j.mueller@example.com", 1},
 		{"1234567", 1}, // phone digits
 		{"+49 30 1234567", 1},
@@ -134,7 +134,7 @@ func TestSearch(t *testing.T) {
 
 	for _, tt := range []struct{ q, before, code string }{
 		{strings.Repeat("word ", 2000), "", model.CodeSearchQueryInvalid}, // 10,000 characters
-		{"!!&&|(():*<->", "", model.CodeSearchQueryInvalid},              // operators only
+		{"!!&&|(():*<->", "", model.CodeSearchQueryInvalid},               // operators only
 		{"   ", "", model.CodeSearchQueryInvalid},
 		{"a\x00b", "", model.CodeSearchQueryInvalid},
 		{"muller", "yesterday", model.CodeValidation},

@@ -77,11 +77,11 @@ func Queries(d Data) []string {
 	v := d.Vocabulary
 	var qs []string
 	for i := range 20 {
-		qs = append(qs, v[i])                    // the commonest words
-		qs = append(qs, v[200+i*10])             // middling
-		qs = append(qs, v[4000+i*700])           // rare
-		qs = append(qs, v[i]+" "+v[300+i*5])     // two words
-		qs = append(qs, v[50+i]) // frequent
+		qs = append(qs, v[i])                // the commonest words
+		qs = append(qs, v[200+i*10])         // middling
+		qs = append(qs, v[4000+i*700])       // rare
+		qs = append(qs, v[i]+" "+v[300+i*5]) // two words
+		qs = append(qs, v[50+i])             // frequent
 	}
 	for _, n := range d.LastNames {
 		qs = append(qs, asciiOnly(n)) // "muller" for Müller
