@@ -162,6 +162,11 @@ type GuestConversation struct {
 	Color       string  `json:"color,omitempty"`
 	Greeting    string  `json:"greeting,omitempty"`
 	WidgetTitle string  `json:"widget_title,omitempty"`
+	// After resolve, what the widget offers: a rating (Rating is the one
+	// given) and the transcript by email.
+	RatingEnabled     bool    `json:"rating_enabled,omitempty"`
+	TranscriptEnabled bool    `json:"transcript_enabled,omitempty"`
+	Rating            *Rating `json:"rating,omitempty"`
 }
 
 // AssignRequest routes a conversation: to a service (call group), to a

@@ -67,6 +67,8 @@ type Server struct {
 	push      *push.Sender
 	files     *attachments.Service
 
+	transcripts Transcripts
+
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec

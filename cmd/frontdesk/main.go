@@ -176,7 +176,11 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := notifier.Register(workers); err != nil {
 		return err
 	}
-	if m.queue, err = jobs.New(db, workers, m.Log, m.JobOptions...); err != nil {
+	files, cleanup, err := m.openFiles(ctx, db, workers) // inbox.go
+	if err != nil {
+		return err
+	}
+	if m.queue, err = jobs.New(db, workers, m.Log, append([]jobs.Option{cleanup}, m.JobOptions...)...); err != nil {
 		return err
 	}
 	notifier.Queue, calendars.Queue, crms.Queue = m.queue, m.queue, m.queue
@@ -203,6 +207,8 @@ func (m *Main) Open(ctx context.Context) error {
 	m.api.SetCalendars(calendars)
 	m.api.SetCRM(crms)
 	m.api.SetPush(pusher)
+	m.api.SetAttachments(files)
+	m.api.SetTranscripts(notifier)
 	m.hub = realtime.New(db, m.Log, m.api.Registry())
 	m.api.SetHub(m.hub)
 	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
