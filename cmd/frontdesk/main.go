@@ -85,6 +85,9 @@ type Main struct {
 	// HubSpotBaseURL points the HubSpot client elsewhere (tests' loopback
 	// HubSpot).
 	HubSpotBaseURL string
+	// OfflineDelay is how long an agent's reply waits for the guest before
+	// it is emailed (tests shorten it); the notifier's default when 0.
+	OfflineDelay time.Duration
 
 	cluster  *pgcluster.Cluster
 	db       *postgres.DB
@@ -151,7 +154,7 @@ func (m *Main) Open(ctx context.Context) error {
 	calendars := &calsync.Sync{DB: db, Box: box, BaseURL: m.Config.BaseURL,
 		Client: calendar.New(calendar.Options{OwnEvent: calsync.OwnUID(m.Config.BaseURL), Logger: m.Log})}
 	crms := &crmsync.Sync{DB: db, Box: box, BaseURL: m.Config.BaseURL, HubSpotBaseURL: m.HubSpotBaseURL}
-	notifier := &notify.Notifier{DB: db, BaseURL: m.Config.BaseURL, Log: m.Log, Calendar: calendars}
+	notifier := &notify.Notifier{DB: db, BaseURL: m.Config.BaseURL, Log: m.Log, Calendar: calendars, OfflineDelay: m.OfflineDelay}
 	workers := river.NewWorkers()
 	if err := calendars.Register(workers); err != nil {
 		return err
