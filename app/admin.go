@@ -13,18 +13,22 @@ const (
 	// first section.
 	PathSettings = "/settings"
 
-	settingsPattern = `^/settings/(agents|services|widgets|organization|crm)$`
+	settingsPattern = `^/settings/(agents|services|widgets|organization|crm|replies|satisfaction)$`
 )
 
 // settingsSections are the parts of Settings, in the order of their tabs.
 var settingsSections = []struct {
 	ID, Label string
+	// Everyone is true for the sections agents use too.
+	Everyone bool
 }{
-	{"agents", "Agents"},
-	{"services", "Services"},
-	{"widgets", "Widgets"},
-	{"organization", "Organization"},
-	{"crm", "CRM"},
+	{"agents", "Agents", false},
+	{"services", "Services", false},
+	{"widgets", "Widgets", false},
+	{"organization", "Organization", false},
+	{"crm", "CRM", false},
+	{"replies", "Saved replies", true},
+	{"satisfaction", "Satisfaction", false},
 }
 
 // settingsSection is the section a path opens: /settings/{section}, or the
@@ -57,25 +61,34 @@ func (s *settings) Render() goapp.UI {
 			goapp.P().Class("page-lead").Text("How "+orgOrYours(s.OrgName)+" uses Frontdesk."),
 		),
 	)
-	if s.Me.Role != model.RoleAdmin {
+	admin := s.Me.Role == model.RoleAdmin
+	if !admin && s.Section != "replies" {
 		return goapp.Main().ID("main-content").Class("content").Body(
 			head,
 			goapp.Div().ID("admins-only").Class("empty-state").Body(
 				goapp.H2().Text("Only admins can change settings"),
 				goapp.P().Text("Ask an admin of "+orgOrYours(s.OrgName)+" to add agents, change services and widgets, or connect a CRM."),
+				goapp.P().Body(goapp.A().ID("settings-replies").Href(PathSettings+"/replies").Text("Your saved replies")),
 			),
 		)
 	}
-	tabs := make([]goapp.UI, len(settingsSections))
-	for i, sec := range settingsSections {
+	var tabs []goapp.UI
+	for _, sec := range settingsSections {
+		if !admin && !sec.Everyone {
+			continue
+		}
 		link := goapp.A().ID("settings-" + sec.ID).Class("subnav-item").Href(PathSettings + "/" + sec.ID).Text(sec.Label)
 		if sec.ID == s.Section {
 			link = link.Aria("current", "page")
 		}
-		tabs[i] = goapp.Li().Body(link)
+		tabs = append(tabs, goapp.Li().Body(link))
 	}
 	var section goapp.UI
 	switch s.Section {
+	case "replies":
+		section = &adminReplies{Admin: admin}
+	case "satisfaction":
+		section = &adminSatisfaction{}
 	case "services":
 		section = &adminServices{}
 	case "widgets":
