@@ -13,6 +13,12 @@ const (
 	textDownload  = "Download "
 )
 
+// iconFile is a document's outline (see icon in nav.go).
+const iconFile = `<path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z"/><path d="M14 3v5h5"/>`
+
+// iconClip is a paper clip: attach files.
+const iconClip = `<path d="M20 11.5l-8.1 8.1a5 5 0 0 1-7.1-7.1l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7l-8.5 8.5a1.7 1.7 0 0 1-2.4-2.4l7.8-7.8"/>`
+
 // thumbBox is the largest a thumbnail is shown, in CSS pixels.
 const thumbBox = 240
 
@@ -41,7 +47,7 @@ func renderAttachments(atts []model.Attachment, token string) goapp.UI {
 		}
 		items[i] = goapp.Li().Class("msg-file").Body(
 			goapp.A().Class("msg-file-link").Href(url).Download(a.Name).Title(textDownload+a.Name).Body(
-				goapp.Span().Class("msg-file-icon").Aria("hidden", "true").Text("📄"),
+				goapp.Raw(icon(iconFile)),
 				goapp.Span().Class("msg-file-name").Text(a.Name),
 				goapp.Span().Class("msg-file-size").Text(model.FileSize(a.Size)),
 			),

@@ -419,7 +419,7 @@ func (c *composer) Render() goapp.UI {
 			goapp.Input().ID("composer-file").Type("file").Multiple(true).Class("visually-hidden").TabIndex(-1).Aria("hidden", "true").OnChange(c.onPick),
 			goapp.If(!c.note, func() goapp.UI {
 				return goapp.Button().ID("attach").Type("button").Class("button button-secondary composer-attach").
-					Title(textAttach).Aria("label", textAttach).Disabled(c.Disabled).OnClick(c.onAttach).Text("📎")
+					Title(textAttach).Aria("label", textAttach).Disabled(c.Disabled).OnClick(c.onAttach).Body(goapp.Raw(icon(iconClip)))
 			}),
 			goapp.Button().ID("send").Type("submit").Class("button button-primary").Disabled(c.Disabled).Text(sendLabel),
 		),
