@@ -11,7 +11,7 @@ CHROMIUM  ?= /usr/bin/chromium
 APT_GET   := DEBIAN_FRONTEND=noninteractive apt-get
 SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test build wasm bench vet deps deps-postgres deps-chromium deps-radicale deps-axe clean
+.PHONY: run test build wasm bench bench-host vet deps deps-postgres deps-chromium deps-radicale deps-axe deps-lighthouse clean
 
 run: deps-postgres build
 	FRONTDESK_DEMO=true ./$(BIN)
@@ -35,8 +35,11 @@ $(WEB)/widget.wasm: $(GOFILES)
 	@mkdir -p $(WEB)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o $@ ./widget
 
+# Brotli at its densest for the visitors' download (seconds for this file;
+# backend/visitor's size test compresses the same way).
+WIDGET_BROTLI := 11
 $(WEB)/widget.wasm.br: $(WEB)/widget.wasm
-	$(GO) run ./cmd/precompress $(WEB)/widget.wasm
+	$(GO) run ./cmd/precompress -quality $(WIDGET_BROTLI) $(WEB)/widget.wasm
 
 wasm: $(WEB)/app.wasm.br $(WEB)/widget.wasm.br
 
@@ -54,6 +57,13 @@ test: deps-postgres deps-chromium deps-radicale deps-axe vet build
 bench: deps-postgres build
 	$(GO) run ./cmd/withdb -dir .data/test-postgres -- \
 		$(GO) test -run '^$$' -bench . -benchmem ./backend/...
+
+# Issue #18's "host page unchanged": Lighthouse on the demo website with and
+# without the widget's tag, three runs each; prints every run, the medians
+# and the bars. Not part of make test.
+bench-host: deps-postgres deps-chromium deps-lighthouse build
+	$(GO) run ./cmd/withdb -dir .data/test-postgres -- \
+		$(GO) test -run '^$$' -bench HostPage -benchtime 3x -timeout 30m ./cmd/frontdesk/
 
 deps: deps-postgres deps-chromium deps-radicale deps-axe
 
@@ -89,6 +99,22 @@ deps-axe:
 		fi; \
 		echo "Installing axe-core $(AXE_VERSION) into .cache/npm…"; \
 		npm install --no-save --no-audit --no-fund --prefix .cache/npm axe-core@$(AXE_VERSION); \
+	fi
+
+LIGHTHOUSE_VERSION := 12.2.3
+LIGHTHOUSE_DIR     := .cache/lighthouse/node_modules/lighthouse
+
+# Lighthouse, from npm, for make bench-host (cmd/frontdesk/host_bench_test.go
+# runs $(LIGHTHOUSE_DIR)/cli/index.js with Debian's Chromium). Its own prefix:
+# npm prunes what another install into the same prefix put there.
+deps-lighthouse:
+	@if ! grep -qs '"version": "$(LIGHTHOUSE_VERSION)"' $(LIGHTHOUSE_DIR)/package.json; then \
+		if ! command -v npm >/dev/null 2>&1; then \
+			echo "Installing Debian's npm for Lighthouse…"; \
+			$(SUDO) $(APT_GET) update && $(SUDO) $(APT_GET) install -y --no-install-recommends npm; \
+		fi; \
+		echo "Installing lighthouse $(LIGHTHOUSE_VERSION) into .cache/lighthouse…"; \
+		npm install --no-save --no-audit --no-fund --prefix .cache/lighthouse lighthouse@$(LIGHTHOUSE_VERSION); \
 	fi
 
 clean:

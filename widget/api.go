@@ -3,15 +3,11 @@
 package main
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
 	"strconv"
-	"time"
 
-	"github.com/frontdesk/frontdesk/model"
 	"github.com/frontdesk/frontdesk/widget/chat"
 	"github.com/frontdesk/frontdesk/widget/dom"
+	"github.com/frontdesk/frontdesk/widget/wire"
 )
 
 // HTTP statuses the widget branches on (net/http itself is too big to
@@ -22,35 +18,36 @@ const (
 	statusTooManyRequests = 429
 )
 
-// call sends a JSON request to the public API. Answers of 400 and up come
-// back as *model.Error with Status set.
-func call(method, path string, in, out any) error {
-	var body []byte
-	if in != nil {
-		var err error
-		if body, err = json.Marshal(in); err != nil {
-			return fmt.Errorf("encode %s %s: %w", method, path, err)
-		}
-	}
-	status, data, err := dom.Fetch(method, path, body)
+// call sends a request to the public API: body, when not nil, is written
+// as JSON (a wire type's Encode()), and decode, when not nil, reads the
+// answer (a wire type's Decode method value):
+//
+//	var gc wire.GuestConversation
+//	err := call("GET", conversationPath(token), nil, gc.Decode)
+//
+// Answers of 400 and up come back as *wire.Error with Status set.
+func call(method, path string, body map[string]any, decode func(wire.Value)) error {
+	status, answer, err := dom.Fetch(method, path, body)
 	if err != nil {
 		return err
 	}
 	if status >= 400 {
-		var resp model.ErrorResponse
-		if json.Unmarshal(data, &resp) == nil && resp.Error != nil {
-			resp.Error.Status = status
-			return resp.Error
+		if e := wire.ErrorAnswer(answer, status); e != nil {
+			return e
 		}
 		// Not the API's error shape (a proxy's page, say): only the status
 		// says anything.
-		return &model.Error{Status: status, Code: "http_" + strconv.Itoa(status), Message: fmt.Sprintf("%s %s answered %d.", method, path, status)}
+		return &wire.Error{Status: status, Code: "http_" + strconv.Itoa(status), Message: method + " " + path + " answered " + strconv.Itoa(status) + "."}
 	}
-	if out != nil && status != statusNoContent {
-		if err := json.Unmarshal(data, out); err != nil {
-			return fmt.Errorf("decode %s %s: %w", method, path, err)
-		}
+	if decode == nil || status == statusNoContent {
+		return nil
 	}
+	if !answer.Exists() {
+		// A 200 that is not JSON: something between us and the server
+		// (a captive portal, a proxy) answered.
+		return &dom.NetworkError{Op: method + " " + path, Cause: "the answer is not JSON"}
+	}
+	decode(answer)
 	return nil
 }
 
@@ -58,15 +55,15 @@ func call(method, path string, in, out any) error {
 // rate limit, or a fault on the server's side. Errors from the websocket
 // carry only their code (Status is not on the wire).
 func transient(err error) bool {
-	if errors.Is(err, dom.ErrNetwork) {
+	if dom.IsNetwork(err) {
 		return true
 	}
-	e, ok := model.AsError(err)
+	e, ok := wire.AsError(err)
 	if !ok {
 		return false
 	}
 	switch e.Code {
-	case model.CodeRateLimited, model.CodeInternal, model.CodeUnavailable:
+	case wire.CodeRateLimited, wire.CodeInternal, wire.CodeUnavailable:
 		return true
 	}
 	return e.Status == statusTooManyRequests || e.Status >= 500
@@ -83,7 +80,7 @@ func retry(f func() error, onRetry func(error)) error {
 		if onRetry != nil {
 			onRetry(err)
 		}
-		time.Sleep(chat.Backoff(n, dom.Random()))
+		dom.Sleep(chat.Backoff(n, dom.Random()))
 	}
 }
 

@@ -3,14 +3,13 @@
 package main
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/frontdesk/frontdesk/model"
 	"github.com/frontdesk/frontdesk/widget/calendar"
 	"github.com/frontdesk/frontdesk/widget/dom"
+	"github.com/frontdesk/frontdesk/widget/i18n"
+	"github.com/frontdesk/frontdesk/widget/wire"
 )
 
 // The booking page (mode book) and the guest's manage-meeting page (mode
@@ -25,7 +24,7 @@ type booking struct {
 	ui     bookUI
 	mode   string
 	locale string
-	first  time.Weekday // of the week, where the visitor lives
+	first  calendar.Weekday // of the week, where the visitor lives
 
 	slug     string // the agent's personal link
 	duration int    // minutes
@@ -45,7 +44,7 @@ type booking struct {
 	focusTo string
 
 	token   string // mode manage: the manage token
-	meeting model.GuestMeeting
+	meeting wire.GuestMeeting
 }
 
 // monthsAhead bounds the date picker; the agent's booking horizon is
@@ -74,7 +73,7 @@ func (b *booking) bootBook() {
 	b.slug = dataset(app, "slug")
 	var offered []int
 	for s := range strings.SplitSeq(dataset(app, "durations"), ",") {
-		if n, err := strconv.Atoi(s); err == nil && n > 0 {
+		if n, ok := atoi(s); ok && n > 0 {
 			offered = append(offered, n)
 		}
 	}
@@ -125,8 +124,8 @@ func (b *booking) thisMonth() calendar.Month {
 // changeDuration and changeZone follow the visitor's choice; the slots
 // change with either, so the chosen day and slot are dropped.
 func (b *booking) changeDuration(v string) {
-	n, err := strconv.Atoi(v)
-	if err != nil || n == b.duration {
+	n, ok := atoi(v)
+	if !ok || n == b.duration {
 		return
 	}
 	b.duration = n
@@ -178,13 +177,13 @@ func (b *booking) loadSlots() {
 	path := linkPath(b.slug) + "/slots?from=" + from + "&to=" + to +
 		"&duration=" + strconv.Itoa(b.duration) + "&tz=" + dom.Encode(b.zone)
 	go func() {
-		var list model.SlotList
-		err := retry(func() error { return call("GET", path, nil, &list) }, nil)
+		var list wire.SlotList
+		err := retry(func() error { return call("GET", path, nil, list.Decode) }, nil)
 		b.do(func() { b.slotsLoaded(gen, list, err) })
 	}()
 }
 
-func (b *booking) slotsLoaded(gen int, list model.SlotList, err error) {
+func (b *booking) slotsLoaded(gen int, list wire.SlotList, err error) {
 	if gen != b.gen {
 		return
 	}
@@ -192,7 +191,7 @@ func (b *booking) slotsLoaded(gen int, list model.SlotList, err error) {
 		b.byDay = map[string][]string{}
 		b.renderMonth()
 		b.renderSlots()
-		switch e, _ := model.AsError(err); {
+		switch e, _ := wire.AsError(err); {
 		case e != nil && e.Status == statusNotFound:
 			b.showError(text.LinkGone)
 		case e != nil && e.Fields["tz"] != "":
@@ -352,7 +351,7 @@ func (b *booking) submit() {
 		return
 	}
 	u := &b.ui
-	req := model.BookingRequest{
+	req := wire.BookingRequest{
 		Start: b.start, Duration: b.duration, TimeZone: b.zone,
 		Name: trimmed(u.name), Email: trimmed(u.email), Phone: trimmed(u.phone), Notes: trimmed(u.notes),
 		Language: pageLang(),
@@ -370,9 +369,9 @@ func (b *booking) submit() {
 	}
 	b.setBusy(true)
 	go func() {
-		var out model.Booking
+		var out wire.Booking
 		// Not retried: a booking that got no answer may have been made.
-		err := call("POST", linkPath(b.slug)+"/meetings", req, &out)
+		err := call("POST", linkPath(b.slug)+"/meetings", req.Encode(), out.Decode)
 		b.do(func() {
 			b.setBusy(false)
 			if err != nil {
@@ -387,11 +386,11 @@ func (b *booking) submit() {
 // refused shows why the server did not book or move the meeting, where the
 // visitor can act on it.
 func (b *booking) refused(err error) {
-	e, _ := model.AsError(err)
+	e, _ := wire.AsError(err)
 	switch {
 	case e == nil:
 		b.showError(errorText(err))
-	case e.Code == model.CodeSlotTaken:
+	case e.Code == wire.CodeSlotTaken:
 		b.slotGone(text.SlotTaken)
 	case e.Fields["start"] != "" || e.Fields["duration"] != "":
 		// Too soon, past the horizon, outside the hours: choose again.
@@ -412,13 +411,13 @@ func (b *booking) refused(err error) {
 }
 
 // confirm shows the booked meeting.
-func (b *booking) confirm(out model.Booking, email string) {
+func (b *booking) confirm(out wire.Booking, email string) {
 	u := &b.ui
 	dom.Show(u.picker, false)
 	dom.Show(u.form, false)
-	dom.SetText(u.confirmWhen, b.fmt.when(out.Meeting.Start.Format(time.RFC3339), out.Meeting.Duration))
-	dom.SetText(u.confirmWith, fmt.Sprintf(text.MeetingWith, out.AgentName))
-	dom.SetText(u.confirmEmail, fmt.Sprintf(text.ConfirmEmail, email))
+	dom.SetText(u.confirmWhen, b.fmt.when(out.Meeting.Start, out.Meeting.Duration))
+	dom.SetText(u.confirmWith, i18n.Fill(text.MeetingWith, out.AgentName))
+	dom.SetText(u.confirmEmail, i18n.Fill(text.ConfirmEmail, email))
 	u.conversationLink.Set("href", out.ConversationURL)
 	u.manageLink.Set("href", out.ManageURL)
 	dom.Show(u.confirmation, true)
@@ -455,5 +454,5 @@ func fieldProblem(field, msg string) string {
 	if label == "" {
 		return msg
 	}
-	return fmt.Sprintf(text.FieldProblem, label, msg)
+	return i18n.Fill(text.FieldProblem, label, msg)
 }

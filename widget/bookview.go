@@ -3,14 +3,13 @@
 package main
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"syscall/js"
-	"time"
 
 	"github.com/frontdesk/frontdesk/widget/calendar"
 	"github.com/frontdesk/frontdesk/widget/dom"
+	"github.com/frontdesk/frontdesk/widget/i18n"
 )
 
 // bookUI holds the booking and manage pages' elements (backend/visitor
@@ -137,7 +136,7 @@ func option(value, label string, selected bool) js.Value {
 func (u *bookUI) fillDurations(durations []int, chosen int) {
 	u.duration.Set("textContent", "")
 	for _, d := range durations {
-		u.duration.Call("append", option(strconv.Itoa(d), fmt.Sprintf(text.Minutes, d), d == chosen))
+		u.duration.Call("append", option(strconv.Itoa(d), i18n.Fill(text.Minutes, strconv.Itoa(d)), d == chosen))
 	}
 }
 
@@ -153,7 +152,7 @@ func (u *bookUI) fillZones(locale string, zones []string, chosen string) {
 
 // fillWeekdays writes the grid's column headers, short for the eye and in
 // full for screen readers.
-func (u *bookUI) fillWeekdays(f *formats, first time.Weekday) {
+func (u *bookUI) fillWeekdays(f *formats, first calendar.Weekday) {
 	u.weekdays.Set("textContent", "")
 	const sunday = "2023-01-01"
 	for i := range 7 {
@@ -206,7 +205,7 @@ func (b *booking) dayButton(date string, tab bool) js.Value {
 	btn := dom.Create("button", "bk-day")
 	btn.Set("type", "button")
 	btn.Call("setAttribute", "data-date", date)
-	n, _ := strconv.Atoi(date[8:])
+	n, _ := atoi(date[8:])
 	dom.SetText(btn, strconv.Itoa(n))
 	label := b.fmt.day(date)
 	switch {
@@ -270,7 +269,7 @@ func (b *booking) renderSlots() {
 	default:
 		title = b.fmt.day(b.day)
 		starts := b.byDay[b.day]
-		note = fmt.Sprintf(text.SlotsCount, len(starts))
+		note = i18n.Fill(text.SlotsCount, strconv.Itoa(len(starts)))
 		for _, s := range starts {
 			btn := dom.Create("button", "bk-slot")
 			btn.Set("type", "button")

@@ -3,16 +3,13 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
-	"strconv"
 	"strings"
 	"syscall/js"
-	"time"
 
-	"github.com/frontdesk/frontdesk/model"
 	"github.com/frontdesk/frontdesk/widget/chat"
 	"github.com/frontdesk/frontdesk/widget/dom"
+	"github.com/frontdesk/frontdesk/widget/i18n"
+	"github.com/frontdesk/frontdesk/widget/wire"
 )
 
 // Keys of the widget's localStorage on the Frontdesk origin. Browsers that
@@ -20,42 +17,56 @@ import (
 // still enough to find the conversation again on the next page of that
 // site.
 const (
-	storeVisitor = "fd.visitor"     // the visitor token
-	storeRead    = "fd.read."       // + access token: the read marker
-	storeLink    = "fd.link."       // + slug: the access token of the chat started on a personal link
-	visitorBytes = 16               // 128 random bits
-	typingEvery  = 3 * time.Second  // at most one typing frame per this
-	typingShown  = 6 * time.Second  // how long an agent's typing frame is shown
-	lastingConn  = 10 * time.Second // a connection this old resets the backoff
+	storeVisitor = "fd.visitor" // the visitor token
+	storeRead    = "fd.read."   // + access token: the read marker
+	storeLink    = "fd.link."   // + slug: the access token of the chat started on a personal link
+	visitorBytes = 16           // 128 random bits
+	typingEvery  = 3000         // ms: at most one typing frame per this
+	typingShown  = 6000         // ms: how long an agent's typing frame is shown
+	lastingConn  = 10000        // ms: a connection this old resets the backoff
 )
 
 // boot loads the chat's settings and the visitor's conversation, if any.
 // It runs on its own goroutine because it waits for the network.
 func (a *app) boot() {
+	visitor := dom.LocalGet(storeVisitor)
+	known := len(visitor) >= 2*visitorBytes
+	if !known {
+		visitor = dom.RandomHex(visitorBytes)
+		dom.LocalSet(storeVisitor, visitor)
+	}
+	// The visitor's conversation is looked for while the settings load; a
+	// visitor new to this browser has none (and a conversation page is
+	// one).
+	restored := make(chan *wire.GuestConversation, 1)
+	if a.mode == modeConversation || (a.mode == modeWidget && !known) {
+		restored <- nil
+	} else {
+		go func() { restored <- a.restore(visitor) }()
+	}
+
 	s, err := a.loadSetup()
 	if err != nil {
 		dom.Window.Get("console").Call("error", "frontdesk chat:", err.Error())
 		a.do(func() { a.ui.setStatus(text.Unavailable) })
 		return
 	}
-
-	visitor := dom.LocalGet(storeVisitor)
-	if len(visitor) < 2*visitorBytes {
-		visitor = dom.RandomHex(visitorBytes)
-		dom.LocalSet(storeVisitor, visitor)
-	}
-
 	conv := s.conv
-	if conv == nil {
-		conv = a.restore(visitor)
+	if c := <-restored; conv == nil {
+		conv = c
 	}
-	var history []model.Message
+	var history []wire.Message
 	if conv != nil {
 		// Without history the socket's resume (after=0) brings it all.
-		_ = retry(func() error { return call("GET", conversationPath(conv.Token)+"/messages?after=0", nil, &history) }, nil)
+		_ = retry(func() error {
+			return call("GET", conversationPath(conv.Token)+"/messages?after=0", nil, func(v wire.Value) {
+				history = wire.List(v, (*wire.Message).Decode)
+			})
+		}, nil)
 	}
 
 	a.do(func() {
+		a.booted = true
 		a.visitor = visitor
 		a.configure(s)
 		if conv != nil {
@@ -69,9 +80,9 @@ func (a *app) boot() {
 
 // setup is what a chat page loads before it shows anything.
 type setup struct {
-	cfg   model.WidgetConfig
-	card  *model.AgentCard         // mode link: the agent
-	conv  *model.GuestConversation // mode conversation: the conversation itself
+	cfg   wire.WidgetConfig
+	card  *wire.AgentCard         // mode link: the agent
+	conv  *wire.GuestConversation // mode conversation: the conversation itself
 	label string
 }
 
@@ -81,17 +92,17 @@ func (a *app) loadSetup() (setup, error) {
 	onRetry := func(error) { a.do(func() { a.ui.setStatus(text.CannotLoad) }) }
 	switch a.mode {
 	case modeLink:
-		var card model.AgentCard
-		if err := retry(func() error { return call("GET", linkPath(a.link), nil, &card) }, onRetry); err != nil {
+		var card wire.AgentCard
+		if err := retry(func() error { return call("GET", linkPath(a.link), nil, card.Decode) }, onRetry); err != nil {
 			return setup{}, err
 		}
 		// The personal link asks who is writing, and where replies go when
 		// the agent is away.
-		cfg := model.WidgetConfig{Name: card.Name, PreChatName: true, PreChatEmail: true, Online: card.Online, BookingSlug: card.Slug}
+		cfg := wire.WidgetConfig{Name: card.Name, PreChatName: true, PreChatEmail: true, Online: card.Online, BookingSlug: card.Slug}
 		return setup{cfg: cfg, card: &card, label: joinNonEmpty(" · ", card.Title, card.Organization)}, nil
 	case modeConversation:
-		var gc model.GuestConversation
-		if err := retry(func() error { return call("GET", conversationPath(a.token), nil, &gc) }, onRetry); err != nil {
+		var gc wire.GuestConversation
+		if err := retry(func() error { return call("GET", conversationPath(a.token), nil, gc.Decode) }, onRetry); err != nil {
 			return setup{}, err
 		}
 		name := gc.AgentName
@@ -104,12 +115,12 @@ func (a *app) loadSetup() (setup, error) {
 		} else if label == "" {
 			label = text.Conversation
 		}
-		return setup{cfg: model.WidgetConfig{Name: name, Online: gc.Online}, conv: &gc, label: label}, nil
+		return setup{cfg: wire.WidgetConfig{Name: name, Online: gc.Online}, conv: &gc, label: label}, nil
 	default:
-		var cfg model.WidgetConfig
+		var cfg wire.WidgetConfig
 		// ?lang= lets the server pick the greeting written for the page's
 		// language.
-		if err := retry(func() error { return call("GET", widgetPath(a.key)+"?lang="+pageLang(), nil, &cfg) }, onRetry); err != nil {
+		if err := retry(func() error { return call("GET", widgetPath(a.key)+"?lang="+pageLang(), nil, cfg.Decode) }, onRetry); err != nil {
 			return setup{}, err
 		}
 		return setup{cfg: cfg, label: cfg.Name}, nil
@@ -119,7 +130,7 @@ func (a *app) loadSetup() (setup, error) {
 // restore finds the visitor's conversation again: the widget asks the
 // server for this visitor's; a personal link remembers the token of the
 // chat it started.
-func (a *app) restore(visitor string) *model.GuestConversation {
+func (a *app) restore(visitor string) *wire.GuestConversation {
 	path := widgetPath(a.key) + "/conversations/current?visitor=" + dom.Encode(visitor)
 	if a.mode == modeLink {
 		token := dom.LocalGet(storeLink + a.link)
@@ -128,9 +139,9 @@ func (a *app) restore(visitor string) *model.GuestConversation {
 		}
 		path = conversationPath(token)
 	}
-	var gc model.GuestConversation
-	err := retry(func() error { return call("GET", path, nil, &gc) }, nil)
-	switch e, _ := model.AsError(err); {
+	var gc wire.GuestConversation
+	err := retry(func() error { return call("GET", path, nil, gc.Decode) }, nil)
+	switch e, _ := wire.AsError(err); {
 	case err == nil:
 		return &gc
 	case e != nil && e.Status == statusNotFound:
@@ -176,16 +187,31 @@ func (a *app) configure(s setup) {
 }
 
 func joinNonEmpty(sep string, parts ...string) string {
-	var out []string
+	out := ""
 	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
+		if p = strings.TrimSpace(p); p != "" && out != "" {
+			out += sep + p
+		} else if p != "" {
+			out = p
 		}
 	}
-	return strings.Join(out, sep)
+	return out
 }
 
-func (a *app) setConversation(c *model.GuestConversation) {
+// atoi reads a number written in ASCII digits alone (strconv.Atoi would
+// bring its error type and quoting, several kilobytes, along).
+func atoi(s string) (int, bool) {
+	n := 0
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' || n > 1e15 {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, s != ""
+}
+
+func (a *app) setConversation(c *wire.GuestConversation) {
 	a.conv = c
 	if c.GuestEmail != "" {
 		a.email = c.GuestEmail
@@ -195,8 +221,8 @@ func (a *app) setConversation(c *model.GuestConversation) {
 		a.agentName = c.AgentName
 		a.ui.setAgent(c.AgentName, c.AgentPhoto, a.label)
 	}
-	if n, err := strconv.ParseInt(dom.LocalGet(storeRead+c.Token), 10, 64); err == nil {
-		a.thread.SetReadSeq(n)
+	if n, ok := atoi(dom.LocalGet(storeRead + c.Token)); ok {
+		a.thread.SetReadSeq(int64(n))
 	}
 	waiting := a.waiting
 	a.waiting = nil
@@ -225,6 +251,7 @@ func (a *app) render() {
 	}
 	a.renderStatus()
 	a.placeFocus()
+	a.host.postChat()
 }
 
 // renderStatus says what the visitor must know: the connection dropped, or
@@ -235,7 +262,7 @@ func (a *app) renderStatus() {
 	case a.conv != nil && !a.connected && a.attempts > 0:
 		a.ui.setStatus(text.Reconnecting)
 	case !a.online && a.email != "":
-		a.ui.setStatus(fmt.Sprintf(text.OfflineEmailKnown, a.email))
+		a.ui.setStatus(i18n.Fill(text.OfflineEmailKnown, a.email))
 	case !a.online && !visible(a.ui.offline):
 		// (The offline form, when shown, says it itself.)
 		a.ui.setStatus(text.Offline)
@@ -256,7 +283,7 @@ func (a *app) withConversation(f func()) {
 		return
 	}
 	a.creating = true
-	start := model.StartConversation{
+	start := wire.StartConversation{
 		VisitorToken: a.visitor, Name: a.name, Email: a.email,
 		Language: pageLang(),
 	}
@@ -265,8 +292,8 @@ func (a *app) withConversation(f func()) {
 		path = linkPath(a.link) + "/conversations"
 	}
 	go func() {
-		var gc model.GuestConversation
-		err := retry(func() error { return call("POST", path, start, &gc) },
+		var gc wire.GuestConversation
+		err := retry(func() error { return call("POST", path, start.Encode(), gc.Decode) },
 			func(error) { a.do(func() { a.ui.setStatus(text.CannotLoad) }) })
 		a.do(func() {
 			a.creating = false
@@ -299,14 +326,14 @@ func (a *app) startFailed(err error) {
 		a.thread.Fail(p.ClientID, err)
 		a.updatePending(p)
 	}
-	a.ui.setStatus(fmt.Sprintf(text.ConversationCreateErr, errorText(err)))
+	a.ui.setStatus(i18n.Fill(text.ConversationCreateErr, errorText(err)))
 }
 
 // showFieldErrors puts a validation error's field messages under their
 // fields, and anything else in general.
 func (a *app) showFieldErrors(err error, general js.Value) {
 	u := &a.ui
-	e, _ := model.AsError(err)
+	e, _ := wire.AsError(err)
 	fields := map[string]string{}
 	if e != nil {
 		fields = e.Fields
@@ -373,12 +400,12 @@ func (a *app) submitOfflineEmail() {
 		token := a.conv.Token
 		go func() {
 			err := retry(func() error {
-				return call("POST", conversationPath(token)+"/email", map[string]string{"email": email}, nil)
+				return call("POST", conversationPath(token)+"/email", wire.GuestEmail{Email: email}.Encode(), nil)
 			}, nil)
 			a.do(func() {
 				u.offlineSubmit.Set("disabled", false)
 				if err != nil {
-					if e, ok := model.AsError(err); ok && e.Fields["email"] != "" {
+					if e, ok := wire.AsError(err); ok && e.Fields["email"] != "" {
 						fieldError(u.offlineEmail, u.offlineError, e.Fields["email"])
 					} else {
 						fieldError(u.offlineEmail, u.offlineError, errorText(err))
@@ -387,7 +414,7 @@ func (a *app) submitOfflineEmail() {
 				}
 				a.email = email
 				a.render()
-				a.ui.announce(fmt.Sprintf(text.EmailSaved, email))
+				a.ui.announce(i18n.Fill(text.EmailSaved, email))
 				u.composer.Call("focus")
 			})
 		}()
@@ -457,27 +484,23 @@ func (a *app) flush() {
 		if a.inflight[p.ClientID] {
 			continue
 		}
-		if a.sendFrame(model.Event{Type: model.EventMessage, ClientID: p.ClientID, Message: &model.Message{Body: p.Body}}) {
+		if a.sendFrame(wire.Event{Type: wire.EventMessage, ClientID: p.ClientID, Message: &wire.Message{Body: p.Body}}) {
 			a.inflight[p.ClientID] = true
 		}
 	}
 }
 
-func (a *app) sendFrame(ev model.Event) bool {
+func (a *app) sendFrame(ev wire.Event) bool {
 	if a.sock == nil {
 		return false
 	}
-	b, err := json.Marshal(ev)
-	if err != nil {
-		return false
-	}
-	return a.sock.Send(string(b))
+	return a.sock.Send(ev.Encode())
 }
 
 // typing tells the agent the visitor is writing, at most every few seconds.
 func (a *app) typing() {
-	if a.connected && time.Since(a.lastTypingSent) > typingEvery {
-		a.lastTypingSent = time.Now()
-		a.sendFrame(model.Event{Type: model.EventTyping})
+	if now := dom.Now(); a.connected && now-a.lastTypingSent > typingEvery {
+		a.lastTypingSent = now
+		a.sendFrame(wire.Event{Type: wire.EventTyping})
 	}
 }

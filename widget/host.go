@@ -6,6 +6,7 @@ import (
 	"syscall/js"
 
 	"github.com/frontdesk/frontdesk/widget/dom"
+	"github.com/frontdesk/frontdesk/widget/wire"
 )
 
 // host is the page the widget is embedded in, reached through the loader
@@ -26,6 +27,9 @@ type host struct {
 	origin   string // the host page's origin, once it said hello
 	open     bool   // the loader shows the frame
 	large    bool
+	// postedChat is what the loader last heard about an open
+	// conversation: -1 nothing yet, 0 none, 1 one.
+	postedChat int
 }
 
 // Messages between the loader and the frame are objects whose "fd" field
@@ -38,10 +42,12 @@ const (
 	msgConfig = "config" // frame → loader: {name, color, onColor, lang} to paint and label the launcher
 	msgUnread = "unread" // frame → loader: {count, alert}: badge, and a sound and title flash when alert
 	msgResize = "resize" // frame → loader: {size: "normal" | "large"}
+	msgChat   = "chat"   // frame → loader: {open}: whether the visitor has an open conversation; the loader then creates the frame at once on the site's next pages
 )
 
 func (h *host) init(a *app) {
 	h.a = a
+	h.postedChat = -1
 	h.parent = dom.Window.Get("parent")
 	h.embedded = !h.parent.Equal(dom.Window)
 	if !h.embedded {
@@ -70,6 +76,8 @@ func (h *host) receive(kind, origin string, open, resizable bool) {
 		h.a.ui.showHostControls(resizable)
 		h.sendConfig()
 		h.a.postedUnread = -1 // tell the new listener the count
+		h.postedChat = -1
+		h.postChat()
 		h.setOpen(open)
 	case origin != h.origin:
 		return
@@ -131,6 +139,23 @@ func (h *host) toggleLarge() {
 	}
 	h.post(map[string]any{"fd": msgResize, "size": size})
 	h.a.ui.setLarge(h.large)
+}
+
+// postChat tells the loader whether the visitor has a conversation that is
+// not resolved, once the chat knows and whenever that changes.
+func (h *host) postChat() {
+	a := h.a
+	if !a.booted || a.mode != modeWidget {
+		return
+	}
+	open := 0
+	if a.conv != nil && a.conv.Status != wire.StatusResolved {
+		open = 1
+	}
+	if open != h.postedChat {
+		h.postedChat = open
+		h.post(map[string]any{"fd": msgChat, "open": open == 1})
+	}
 }
 
 func (h *host) unread(count int, alert bool) {

@@ -3,13 +3,12 @@
 package main
 
 import (
-	"fmt"
 	"strings"
 	"syscall/js"
-	"time"
 
 	"github.com/frontdesk/frontdesk/widget/calendar"
 	"github.com/frontdesk/frontdesk/widget/dom"
+	"github.com/frontdesk/frontdesk/widget/i18n"
 )
 
 // Dates and times are formatted by the browser's Intl: it knows every
@@ -31,7 +30,7 @@ func jsDate(s string) js.Value { return dom.Window.Get("Date").New(s) }
 func pageLocale() string {
 	lang := dom.Document.Get("documentElement").Get("lang").String()
 	nav := dom.Window.Get("navigator").Get("language").String()
-	if strings.EqualFold(nav, lang) || strings.HasPrefix(strings.ToLower(nav), strings.ToLower(lang)+"-") {
+	if n, l := i18n.Lower(nav), i18n.Lower(lang); n == l || strings.HasPrefix(n, l+"-") {
 		return nav
 	}
 	return lang
@@ -54,8 +53,8 @@ func detectedZone() (zone string) {
 
 // weekStart is the first day of the week where the visitor lives
 // (Intl.Locale's week info), Monday when the browser does not say.
-func weekStart() (day time.Weekday) {
-	day = time.Monday
+func weekStart() (day calendar.Weekday) {
+	day = calendar.Monday
 	defer func() { recover() }() //nolint:errcheck // older browsers: keep Monday
 	loc := intl.Get("Locale").New(dom.Window.Get("navigator").Get("language"))
 	info := loc.Get("weekInfo")
@@ -63,7 +62,7 @@ func weekStart() (day time.Weekday) {
 		info = loc.Call("getWeekInfo")
 	}
 	if info.Type() == js.TypeObject && info.Get("firstDay").Type() == js.TypeNumber {
-		day = time.Weekday(info.Get("firstDay").Int() % 7) // 1 Monday … 7 Sunday
+		day = calendar.Weekday(info.Get("firstDay").Int() % 7) // 1 Monday … 7 Sunday
 	}
 	return day
 }
@@ -90,7 +89,7 @@ func todayIn(zone string) string {
 // zoneLabel names a zone for the switcher: its id, readable, and its
 // offset now ("America/New York (GMT-5)").
 func zoneLabel(locale, zone string) (label string) {
-	label = strings.ReplaceAll(zone, "_", " ")
+	label = zoneName(zone)
 	defer func() { recover() }() //nolint:errcheck // an unknown zone: the id alone
 	parts := dateFormat(locale, map[string]any{"timeZone": zone, "timeZoneName": "shortOffset"}).
 		Call("formatToParts", dom.Window.Get("Date").New())
@@ -100,6 +99,17 @@ func zoneLabel(locale, zone string) (label string) {
 		}
 	}
 	return label
+}
+
+// zoneName is a zone's id as people read it: "America/New York".
+func zoneName(zone string) string {
+	b := []byte(zone)
+	for i, c := range b {
+		if c == '_' {
+			b[i] = ' '
+		}
+	}
+	return string(b)
 }
 
 // validZone reports whether the browser knows zone.
@@ -143,8 +153,8 @@ func (f *formats) time(rfc string) string { return f.clock.Call("format", jsDate
 func (f *formats) when(rfc string, minutes int) string {
 	start := jsDate(rfc)
 	end := dom.Window.Get("Date").New(start.Call("getTime").Float() + float64(minutes)*60000)
-	return fmt.Sprintf(text.When, f.dayLong.Call("format", start).String(),
-		f.clock.Call("formatRange", start, end).String(), strings.ReplaceAll(f.zone, "_", " "))
+	return i18n.Fill(text.When, f.dayLong.Call("format", start).String(),
+		f.clock.Call("formatRange", start, end).String(), zoneName(f.zone))
 }
 
 // day names a civil date in full ("Tuesday, 1 December 2026").

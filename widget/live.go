@@ -3,16 +3,14 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"syscall/js"
-	"time"
 
-	"github.com/frontdesk/frontdesk/model"
 	"github.com/frontdesk/frontdesk/widget/chat"
 	"github.com/frontdesk/frontdesk/widget/dom"
+	"github.com/frontdesk/frontdesk/widget/i18n"
+	"github.com/frontdesk/frontdesk/widget/wire"
 )
 
 // connect opens the guest websocket, resuming after the last message the
@@ -31,7 +29,7 @@ func (a *app) connect() {
 	var sock *dom.Socket
 	sock, err := dom.Dial(url, dom.SocketHandlers{
 		Open:    func() { a.do(func() { a.opened(sock) }) },
-		Message: func(s string) { a.do(func() { a.frame(sock, s) }) },
+		Message: func(v wire.Value) { a.do(func() { a.frame(sock, v) }) },
 		Close:   func(code int) { a.do(func() { a.closed(sock, code) }) },
 	})
 	if err != nil {
@@ -47,7 +45,7 @@ func (a *app) opened(sock *dom.Socket) {
 	if sock != a.sock {
 		return
 	}
-	a.connected, a.openedAt = true, time.Now()
+	a.connected, a.openedAt = true, dom.Now()
 	clear(a.inflight)
 	a.renderStatus()
 	a.flush()
@@ -62,7 +60,7 @@ func (a *app) closed(sock *dom.Socket, code int) {
 	if sock != a.sock {
 		return
 	}
-	if code == statusResume || (a.connected && time.Since(a.openedAt) > lastingConn) {
+	if code == statusResume || (a.connected && dom.Now()-a.openedAt > lastingConn) {
 		a.attempts = 0
 	}
 	a.sock, a.connected = nil, false
@@ -84,21 +82,18 @@ func (a *app) reconnectNow() {
 }
 
 // frame handles one event from the server.
-func (a *app) frame(sock *dom.Socket, data string) {
+func (a *app) frame(sock *dom.Socket, v wire.Value) {
 	if sock != a.sock {
 		return
 	}
-	var ev model.Event
-	if err := json.Unmarshal([]byte(data), &ev); err != nil {
-		dom.Window.Get("console").Call("warn", "frontdesk widget: bad frame:", err.Error())
-		return
-	}
+	var ev wire.Event
+	ev.Decode(v)
 	switch ev.Type {
-	case model.EventMessage:
+	case wire.EventMessage:
 		if ev.Message != nil {
-			a.addMessages([]model.Message{*ev.Message}, true)
+			a.addMessages([]wire.Message{*ev.Message}, true)
 		}
-	case model.EventAck:
+	case wire.EventAck:
 		p, done := a.thread.Ack(ev.ClientID, ev.Seq)
 		if p != nil && done {
 			// Its copy, which carried no client id, is already shown.
@@ -114,25 +109,25 @@ func (a *app) frame(sock *dom.Socket, data string) {
 			if m.ClientID == "" {
 				m.ClientID = ev.ClientID
 			}
-			a.addMessages([]model.Message{m}, true)
+			a.addMessages([]wire.Message{m}, true)
 		case p != nil && !done:
 			a.updatePending(p)
 		}
-	case model.EventTyping:
+	case wire.EventTyping:
 		a.agentTyping()
-	case model.EventConversation:
+	case wire.EventConversation:
 		// Guests learn that the status or the assignee changed; who the
 		// agent is comes with the guest's view of the conversation.
 		a.refreshConversation()
-	case model.EventError:
+	case wire.EventError:
 		a.refused(ev)
 	}
 }
 
 // refused handles an error frame: a message the server will not store, or
 // a problem with the connection itself.
-func (a *app) refused(ev model.Event) {
-	err := errors.New(text.Failed)
+func (a *app) refused(ev wire.Event) {
+	var err error = errors.New(text.Failed)
 	if ev.Error != nil {
 		err = ev.Error
 	}
@@ -153,7 +148,7 @@ func (a *app) refused(ev model.Event) {
 
 // addMessages shows stored messages, each once, in seq order. live is true
 // for messages that just arrived, as opposed to history.
-func (a *app) addMessages(msgs []model.Message, live bool) {
+func (a *app) addMessages(msgs []wire.Message, live bool) {
 	u := &a.ui
 	follow := u.nearBottom()
 	alert := false
@@ -170,7 +165,7 @@ func (a *app) addMessages(msgs []model.Message, live bool) {
 			}
 		}
 		a.insert(messageEl(m, a.previous(m.Seq)), added.Before)
-		if m.AuthorKind == model.AuthorAgent {
+		if m.AuthorKind == wire.AuthorAgent {
 			if m.AuthorName != "" && m.AuthorName != a.agentName {
 				a.agentName = m.AuthorName
 				photo := ""
@@ -181,12 +176,12 @@ func (a *app) addMessages(msgs []model.Message, live bool) {
 			}
 			a.stopTyping()
 		}
-		if live && m.AuthorKind != model.AuthorGuest {
+		if live && m.AuthorKind != wire.AuthorGuest {
 			who := m.AuthorName
 			if who == "" {
 				who = text.Company
 			}
-			u.announce(fmt.Sprintf(text.NewMessage, who, m.Body))
+			u.announce(i18n.Fill(text.NewMessage, who, m.Body))
 			alert = true
 		}
 	}
@@ -211,7 +206,7 @@ func (a *app) insert(el js.Value, before int64) {
 	list.Call("insertBefore", el, ref)
 }
 
-func (a *app) previous(seq int64) *model.Message {
+func (a *app) previous(seq int64) *wire.Message {
 	msgs := a.thread.Messages()
 	for i := len(msgs) - 1; i >= 0; i-- {
 		if msgs[i].Seq < seq {
@@ -228,7 +223,7 @@ func (a *app) seen(alert bool) {
 	if a.host.visible() && a.thread.MarkRead() && a.conv != nil {
 		dom.LocalSet(storeRead+a.conv.Token, strconv.FormatInt(a.thread.ReadSeq(), 10))
 	}
-	if seq := a.thread.ReadSeq(); seq > a.readSent && a.sendFrame(model.Event{Type: model.EventRead, Seq: seq}) {
+	if seq := a.thread.ReadSeq(); seq > a.readSent && a.sendFrame(wire.Event{Type: wire.EventRead, Seq: seq}) {
 		a.readSent = seq
 	}
 	n := a.thread.Unread()
@@ -247,8 +242,8 @@ func (a *app) refreshConversation() {
 	}
 	token := a.conv.Token
 	go func() {
-		var gc model.GuestConversation
-		if err := call("GET", conversationPath(token), nil, &gc); err != nil {
+		var gc wire.GuestConversation
+		if err := call("GET", conversationPath(token), nil, gc.Decode); err != nil {
 			return // the next event or page load tries again
 		}
 		a.do(func() {
@@ -274,7 +269,7 @@ func (a *app) agentTyping() {
 	if who == "" {
 		who = text.AnAgent
 	}
-	dom.SetText(a.ui.typing, fmt.Sprintf(text.Typing, who))
+	dom.SetText(a.ui.typing, i18n.Fill(text.Typing, who))
 	follow := a.ui.nearBottom()
 	dom.Show(a.ui.typing, true)
 	if follow {

@@ -19,15 +19,22 @@
 // Everything that changes the widget's state runs on one goroutine, the job
 // loop in main: browser callbacks and finished requests post closures to it,
 // so no state is shared between goroutines.
+//
+// Size: every visitor of a customer's website may download this binary, so
+// it stays small (P1: 600 KB brotli, held by backend/visitor's build test;
+// `go run ./cmd/wasmsize ./widget` shows where the bytes go). It imports
+// neither fmt, encoding/json, reflect nor time, nor model, which imports
+// time and fmt: the browser parses and writes the JSON (package wire and
+// widget/dom), formats dates and times (Intl) and keeps time (dom.Now,
+// dom.After), and i18n.Fill fills in sentences.
 package main
 
 import (
 	"syscall/js"
-	"time"
 
-	"github.com/frontdesk/frontdesk/model"
 	"github.com/frontdesk/frontdesk/widget/chat"
 	"github.com/frontdesk/frontdesk/widget/dom"
+	"github.com/frontdesk/frontdesk/widget/wire"
 )
 
 // The pages' modes (#app's data-mode).
@@ -79,11 +86,12 @@ type app struct {
 	link    string // the personal link's slug (mode link)
 	token   string // the conversation's access token (mode conversation)
 	visitor string // visitor token, kept in localStorage
-	cfg     model.WidgetConfig
+	cfg     wire.WidgetConfig
 	online  bool
 	label   string // shown under the agent's name
 
-	conv     *model.GuestConversation
+	booted   bool // the settings and the visitor's conversation are loaded
+	conv     *wire.GuestConversation
 	thread   chat.Thread
 	creating bool     // a StartConversation request is in flight
 	waiting  []func() // run once the conversation exists
@@ -92,8 +100,8 @@ type app struct {
 
 	sock      *dom.Socket
 	connected bool
-	attempts  int // reconnects since the last lasting connection
-	openedAt  time.Time
+	attempts  int             // reconnects since the last lasting connection
+	openedAt  float64         // dom.Now when the socket opened
 	inflight  map[string]bool // client ids sent on the current connection
 
 	host         host
@@ -102,8 +110,8 @@ type app struct {
 
 	focusPending bool // the widget opened before it had a field to focus
 
-	lastTypingSent time.Time
-	typingTimer    *time.Timer
+	lastTypingSent float64 // dom.Now
+	typingTimer    *dom.Timer
 	agentName      string
 }
 
@@ -129,7 +137,7 @@ func (a *app) placeFocus() {
 // from any goroutine.
 func (a *app) do(f func()) { a.jobs <- f }
 
-// after runs f on the job loop once d has passed.
-func (a *app) after(d time.Duration, f func()) *time.Timer {
-	return time.AfterFunc(d, func() { a.do(f) })
+// after runs f on the job loop once ms milliseconds have passed.
+func (a *app) after(ms int, f func()) *dom.Timer {
+	return dom.After(ms, func() { go a.do(f) })
 }

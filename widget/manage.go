@@ -3,12 +3,10 @@
 package main
 
 import (
-	"fmt"
-	"time"
-
-	"github.com/frontdesk/frontdesk/model"
 	"github.com/frontdesk/frontdesk/widget/calendar"
 	"github.com/frontdesk/frontdesk/widget/dom"
+	"github.com/frontdesk/frontdesk/widget/i18n"
+	"github.com/frontdesk/frontdesk/widget/wire"
 )
 
 // The manage page is the guest's link from the booking emails: it shows
@@ -21,13 +19,13 @@ func meetingPath(token string) string { return "/api/v1/public/meetings/" + dom.
 // own goroutine.
 func (b *booking) bootManage() {
 	token := dataset(b.ui.app, "token")
-	var gm model.GuestMeeting
-	err := retry(func() error { return call("GET", meetingPath(token), nil, &gm) },
+	var gm wire.GuestMeeting
+	err := retry(func() error { return call("GET", meetingPath(token), nil, gm.Decode) },
 		func(error) { b.do(func() { dom.SetText(b.ui.status, text.CannotLoadPage) }) })
 	b.do(func() {
 		dom.SetText(b.ui.status, "")
 		if err != nil {
-			if e, ok := model.AsError(err); ok && e.Status == statusNotFound {
+			if e, ok := wire.AsError(err); ok && e.Status == statusNotFound {
 				dom.SetText(b.ui.status, text.MeetingNotFound)
 			} else {
 				dom.SetText(b.ui.status, errorText(err))
@@ -41,7 +39,7 @@ func (b *booking) bootManage() {
 
 // showMeeting shows the meeting as it now is; note, when set, says what
 // just happened to it.
-func (b *booking) showMeeting(gm model.GuestMeeting, note string) {
+func (b *booking) showMeeting(gm wire.GuestMeeting, note string) {
 	b.meeting = gm
 	m := gm.Meeting
 	u := &b.ui
@@ -50,13 +48,14 @@ func (b *booking) showMeeting(gm model.GuestMeeting, note string) {
 		zone = detectedZone()
 	}
 	f := newFormats(b.locale, zone)
-	dom.SetText(u.manageTitle, fmt.Sprintf(text.MeetingWith, gm.AgentName))
-	dom.SetText(u.manageWhen, f.when(m.Start.Format(time.RFC3339), m.Duration))
+	dom.SetText(u.manageTitle, i18n.Fill(text.MeetingWith, gm.AgentName))
+	dom.SetText(u.manageWhen, f.when(m.Start, m.Duration))
 
-	open := m.Status == model.MeetingScheduled && time.Now().Before(m.End())
+	ends := jsDate(m.Start).Call("getTime").Float() + float64(m.Duration)*60000
+	open := m.Status == wire.MeetingScheduled && dom.DateNow() < ends
 	switch {
 	case note != "":
-	case m.Status == model.MeetingCancelled:
+	case m.Status == wire.MeetingCancelled:
 		note = text.MeetingCancelled
 	case !open:
 		note = text.MeetingPast
@@ -64,7 +63,7 @@ func (b *booking) showMeeting(gm model.GuestMeeting, note string) {
 		note = text.MeetingScheduled
 	}
 	dom.SetText(u.manageStatus, note)
-	u.manageWhen.Get("classList").Call("toggle", "bk-when--cancelled", m.Status == model.MeetingCancelled)
+	u.manageWhen.Get("classList").Call("toggle", "bk-when--cancelled", m.Status == wire.MeetingCancelled)
 	// A cancelled or past meeting: offer a new one with the same agent.
 	if !open && gm.AgentSlug != "" {
 		u.rebook.Set("href", "/l/"+dom.Encode(gm.AgentSlug)+"/book?lang="+pageLang())
@@ -105,16 +104,16 @@ func (b *booking) openReschedule() {
 
 // reschedule moves the meeting to the chosen slot (and length).
 func (b *booking) reschedule() {
-	change := model.MeetingChange{Start: &b.start}
+	change := wire.MeetingChange{Start: b.start}
 	if d := b.duration; d != b.meeting.Meeting.Duration {
-		change.Duration = &d
+		change.Duration = d
 	}
 	b.clearError()
 	b.setBusy(true)
 	token := b.token
 	go func() {
-		var gm model.GuestMeeting
-		err := call("PATCH", meetingPath(token), change, &gm)
+		var gm wire.GuestMeeting
+		err := call("PATCH", meetingPath(token), change.Encode(), gm.Decode)
 		b.do(func() {
 			b.setBusy(false)
 			if err != nil {
@@ -152,8 +151,8 @@ func (b *booking) cancelMeeting() {
 	u.cancelYes.Set("disabled", true)
 	token := b.token
 	go func() {
-		var gm model.GuestMeeting
-		err := call("DELETE", meetingPath(token), nil, &gm)
+		var gm wire.GuestMeeting
+		err := call("DELETE", meetingPath(token), nil, gm.Decode)
 		b.do(func() {
 			b.busy = false
 			u.cancelYes.Set("disabled", false)
@@ -161,7 +160,7 @@ func (b *booking) cancelMeeting() {
 				b.showError(errorText(err))
 				return
 			}
-			b.showMeeting(gm, fmt.Sprintf(text.MeetingCancelledNow, gm.AgentName))
+			b.showMeeting(gm, i18n.Fill(text.MeetingCancelledNow, gm.AgentName))
 			u.manageTitle.Call("focus")
 		})
 	}()

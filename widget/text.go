@@ -3,16 +3,12 @@
 package main
 
 import (
-	"errors"
-	"fmt"
-	"reflect"
-	"syscall/js"
 	"unicode/utf8"
 
-	"github.com/frontdesk/frontdesk/model"
 	"github.com/frontdesk/frontdesk/widget/chat"
 	"github.com/frontdesk/frontdesk/widget/dom"
 	"github.com/frontdesk/frontdesk/widget/i18n"
+	"github.com/frontdesk/frontdesk/widget/wire"
 )
 
 // text is every sentence the chat and the booking pages show, in the
@@ -29,19 +25,13 @@ func loadText() {
 		dom.Window.Get("console").Call("error", "frontdesk: the page has no #fd-text")
 		return
 	}
-	defer func() {
-		if err := recover(); err != nil { // JSON.parse threw
-			dom.Window.Get("console").Call("error", "frontdesk: #fd-text:", fmt.Sprint(err))
-		}
-	}()
-	// The browser parses the JSON and reflect sets the fields by name:
-	// json.Unmarshal into the struct costs 5.6 KB more brotli.
-	obj := dom.Window.Get("JSON").Call("parse", el.Get("textContent"))
-	v := reflect.ValueOf(&text).Elem()
-	for i := range v.NumField() {
-		if s := obj.Get(v.Type().Field(i).Name); s.Type() == js.TypeString {
-			v.Field(i).SetString(s.String())
-		}
+	obj, err := dom.Parse(el.Get("textContent"))
+	if err != nil {
+		dom.Window.Get("console").Call("error", "frontdesk: #fd-text is not JSON")
+		return
+	}
+	for _, f := range text.Fields() {
+		*f.Text = obj.Get(f.Key).Str()
 	}
 }
 
@@ -58,12 +48,12 @@ func pageLang() string {
 // errorText is what the visitor reads about err.
 func errorText(err error) string {
 	switch {
-	case errors.Is(err, chat.ErrTooLong):
+	case err == chat.ErrTooLong:
 		return text.TooLong
-	case errors.Is(err, dom.ErrNetwork):
+	case dom.IsNetwork(err):
 		return text.NetworkDown
 	}
-	if e, ok := model.AsError(err); ok && e.Message != "" {
+	if e, ok := wire.AsError(err); ok && e.Message != "" {
 		return e.Message
 	}
 	return text.Failed

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"syscall/js"
 
-	"github.com/frontdesk/frontdesk/model"
 	"github.com/frontdesk/frontdesk/widget/chat"
 	"github.com/frontdesk/frontdesk/widget/dom"
+	"github.com/frontdesk/frontdesk/widget/wire"
 )
 
 // ui holds the frame page's elements (backend/visitor renders them; the ids
@@ -153,7 +153,7 @@ func (u *ui) setAgent(name, photo, widgetName string) {
 
 func initial(name string) string {
 	for _, r := range strings.TrimSpace(name) {
-		return strings.ToUpper(string(r))
+		return dom.Window.Get("String").New(string(r)).Call("toUpperCase").String() // the browser knows every script's case
 	}
 	return "?"
 }
@@ -168,17 +168,17 @@ func (u *ui) nearBottom() bool {
 func (u *ui) scrollToBottom() { u.scroll.Set("scrollTop", u.scroll.Get("scrollHeight")) }
 
 // messageEl renders a stored message.
-func messageEl(m model.Message, prev *model.Message) js.Value {
-	li := dom.Create("li", "fd-msg fd-msg--"+string(m.AuthorKind))
+func messageEl(m wire.Message, prev *wire.Message) js.Value {
+	li := dom.Create("li", "fd-msg fd-msg--"+m.AuthorKind)
 	li.Call("setAttribute", "data-seq", strconv.FormatInt(m.Seq, 10))
 	who := text.You
-	if m.AuthorKind != model.AuthorGuest {
+	if m.AuthorKind != wire.AuthorGuest {
 		who = m.AuthorName
 		if who == "" {
 			who = text.Company
 		}
 	}
-	if m.AuthorKind == model.AuthorAgent && (prev == nil || prev.AuthorKind != m.AuthorKind || prev.AuthorName != m.AuthorName) {
+	if m.AuthorKind == wire.AuthorAgent && (prev == nil || prev.AuthorKind != m.AuthorKind || prev.AuthorName != m.AuthorName) {
 		author := dom.Create("span", "fd-author")
 		author.Set("ariaHidden", "true")
 		dom.SetText(author, who)
@@ -241,14 +241,14 @@ var messageClock js.Value
 
 // timeOf formats a message's time in the visitor's locale and zone (Go's
 // own zone in the browser is a fixed offset without DST rules).
-func timeOf(m model.Message) string {
-	if m.CreatedAt.IsZero() {
+func timeOf(m wire.Message) string {
+	if m.CreatedAt == "" {
 		return ""
 	}
 	if messageClock.IsUndefined() {
 		messageClock = dateFormat(pageLocale(), map[string]any{"hour": "numeric", "minute": "2-digit"})
 	}
-	return messageClock.Call("format", float64(m.CreatedAt.UnixMilli())).String()
+	return messageClock.Call("format", jsDate(m.CreatedAt)).String()
 }
 
 // announce reads a new message out to screen readers, once.

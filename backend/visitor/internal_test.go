@@ -103,3 +103,11 @@ func TestAccepts(t *testing.T) {
 		}
 	}
 }
+
+func TestStripLoader(t *testing.T) {
+	src := "/* head\n * more */\n(function () {\n  // a comment\n  var a = \"http://x/*y*/\"; // kept: not a line of its own\n\n  /* one line */\n  var TEXT = /*FD_TEXT*/{};\n})();\n"
+	want := "(function () {\nvar a = \"http://x/*y*/\"; // kept: not a line of its own\nvar TEXT = /*FD_TEXT*/{};\n})();\n"
+	if got := string(stripLoader([]byte(src))); got != want {
+		t.Errorf("stripLoader =\n%s\nwant\n%s", got, want)
+	}
+}

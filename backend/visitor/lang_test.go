@@ -3,9 +3,11 @@ package visitor
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/frontdesk/frontdesk/widget/i18n"
@@ -76,5 +78,34 @@ func TestLoadCatalogsFillsGapsWithEnglish(t *testing.T) {
 	fillEmpty(reflect.ValueOf(&c).Elem(), reflect.ValueOf(cs["en"]).Elem())
 	if c.Page.Footer != cs["en"].Page.Footer || c.Page.Schedule != "Termin vereinbaren" {
 		t.Errorf("filled: footer %q, schedule %q", c.Page.Footer, c.Page.Schedule)
+	}
+}
+
+// TestWidgetSentencesFillLikeFmt: the WebAssembly fills its sentences with
+// i18n.Fill, not fmt; in every catalog it must write what fmt.Sprintf
+// would.
+func TestWidgetSentencesFillLikeFmt(t *testing.T) {
+	cs, err := loadCatalogs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	verbs := regexp.MustCompile(`%[sd]`)
+	for lang, c := range cs {
+		for _, f := range c.Widget.Fields() {
+			var fmtArgs []any
+			var args []string
+			for i, v := range verbs.FindAllString(*f.Text, -1) {
+				if v == "%d" {
+					fmtArgs = append(fmtArgs, 40+i)
+					args = append(args, strconv.Itoa(40+i))
+				} else {
+					fmtArgs = append(fmtArgs, "arg"+strconv.Itoa(i))
+					args = append(args, "arg"+strconv.Itoa(i))
+				}
+			}
+			if got, want := i18n.Fill(*f.Text, args...), fmt.Sprintf(*f.Text, fmtArgs...); got != want {
+				t.Errorf("%s %s: Fill writes %q, fmt %q", lang, f.Key, got, want)
+			}
+		}
 	}
 }

@@ -117,7 +117,7 @@ func New(opts Options) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("visitor: %w", err)
 	}
-	if loader, err = withLoaderText(loader, h.catalogs); err != nil {
+	if loader, err = withLoaderText(stripLoader(loader), h.catalogs); err != nil {
 		return nil, err
 	}
 	if h.loader, err = newAsset("text/javascript; charset=utf-8", cacheLoader, loader); err != nil {

@@ -162,6 +162,7 @@ func expectNoViolations(t *testing.T, ctx context.Context, name, win string) {
 // injected the same way, finds an image without alt text and a field
 // without a label.
 func TestA11yAxeFindsViolations(t *testing.T) {
+	t.Parallel()
 	ctx := browsertest.New(t)
 	step(t, ctx, chromedp.Navigate(`data:text/html,<!doctype html><html lang="en"><title>x</title><main><img src="data:,"><input id="q"></main></html>`))
 	ids := map[string]bool{}
@@ -181,6 +182,7 @@ func TestA11yAxeFindsViolations(t *testing.T) {
 // step of the booking page with its confirmation, and the guest's meeting
 // page. None may break a WCAG 2.1 A or AA rule.
 func TestA11yVisitorPages(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	ctx := browsertest.New(t)
 	bypassCSP(t, ctx)
@@ -296,6 +298,7 @@ var knownInboxViolations = []string{}
 // TestA11yAgentApp runs axe-core over the agent app's sign-in screen and
 // inbox.
 func TestA11yAgentApp(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	ctx := browsertest.New(t)
 	step(t, ctx,
@@ -367,6 +370,7 @@ func contains(list []string, s string) bool {
 // text on it keeps WCAG AA contrast (the frame picks black or white text
 // for it).
 func TestA11yBrandColours(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	ctx := browsertest.New(t)
 	bypassCSP(t, ctx)
@@ -393,6 +397,7 @@ func TestA11yBrandColours(t *testing.T) {
 // TestA11yReducedMotion: with prefers-reduced-motion, neither the
 // launcher nor the widget nor the booking page animates.
 func TestA11yReducedMotion(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	ctx := browsertest.New(t)
 	// Whether an element (or its pseudo-element) has a transition or an

@@ -32,6 +32,7 @@ import (
 // decide whether it is assignable, and the demo widget with its snippet
 // and a colour too light for white text.
 func TestAdminSettings(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	ctx := browsertest.New(t)
 	signIn(t, ctx, m.URL(), "admin@demo.frontdesk.test")
@@ -224,6 +225,7 @@ func TestAdminSettings(t *testing.T) {
 // that change the booking preview, the calendar feed, meetings, and the
 // phonebook with its duplicate check, search and vCard export.
 func TestAdminAgentScreens(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	ctx := browsertest.New(t)
 	signIn(t, ctx, m.URL(), "anna@demo.frontdesk.test")
@@ -436,6 +438,7 @@ func TestAdminAgentScreens(t *testing.T) {
 // service worker brings the app, and the inbox shows the conversations it
 // saw, under a banner saying so. Back online, the banner goes.
 func TestAdminOffline(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	ctx := browsertest.New(t)
 	g := &guest{t: t, m: m}
@@ -605,6 +608,7 @@ func adminAgentID(t *testing.T, m *Main, email string) int64 {
 // TestAdminA11y runs axe-core over the screens besides the inbox, with
 // their forms open.
 func TestAdminA11y(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	ctx := browsertest.New(t)
 	signIn(t, ctx, m.URL(), "admin@demo.frontdesk.test")

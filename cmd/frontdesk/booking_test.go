@@ -27,6 +27,7 @@ import (
 // confirmation in their own zone. The meeting then exists, with its
 // conversation, and the slot is no longer offered.
 func TestGuestBooksMeeting(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	ctx := browsertest.New(t)
 	inZone(t, ctx, "Europe/Rome")
@@ -116,6 +117,7 @@ func TestGuestBooksMeeting(t *testing.T) {
 // TestGuestLosesSlotToAnother: the slot a guest is about to book is taken
 // meanwhile; the page says so and offers the remaining times.
 func TestGuestLosesSlotToAnother(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	ctx := browsertest.New(t)
 	step(t, ctx,
@@ -154,6 +156,7 @@ func TestGuestLosesSlotToAnother(t *testing.T) {
 // TestGuestReschedulesAndCancels follows the manage link of the emails:
 // the guest moves the meeting to another day, then cancels it.
 func TestGuestReschedulesAndCancels(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	var slots model.SlotList
 	from := time.Now().UTC().Format(time.DateOnly)
@@ -218,6 +221,7 @@ func TestGuestReschedulesAndCancels(t *testing.T) {
 // meeting"; it opens the booking page inside the widget's frame, which
 // leads back to the chat.
 func TestWidgetOffersBooking(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	ctx := browsertest.New(t)
 	frame := `document.getElementById("fd-frame")`

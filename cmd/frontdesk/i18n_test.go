@@ -116,6 +116,7 @@ func startServerWithMail(t *testing.T) (*Main, *smtptest.Server) {
 // weekday names and the clock of that language; the booking is stored in
 // it and the guest's confirmation email speaks it.
 func TestLanguageOfVisitorPages(t *testing.T) {
+	t.Parallel()
 	m, smtp := startServerWithMail(t)
 	for i, lang := range languages {
 		t.Run(lang.locale, func(t *testing.T) {

@@ -38,6 +38,7 @@ import (
 // reply, a guest message sent while the conversation is open appears once,
 // and resolving takes it out of "All open".
 func TestInboxLiveChat(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	ctx := browsertest.New(t)
 	signIn(t, ctx, m.URL(), "anna@demo.frontdesk.test")
@@ -152,6 +153,7 @@ func TestInboxLiveChat(t *testing.T) {
 // while the guest writes, the agent replies and a new visitor arrives; once
 // it is back, everything is there, once, in order.
 func TestInboxReconnect(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	proxy := newCutProxy(t, m.listener.Addr().String())
 	ctx := browsertest.New(t)

@@ -77,6 +77,7 @@ func wantFocus(t *testing.T, ctx context.Context, want string) {
 // button, through the date grid with the arrow keys, a slot, the form and
 // the announced confirmation.
 func TestKeyboardJourney(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	ctx := browsertest.New(t)
 	inZone(t, ctx, "Europe/Berlin")

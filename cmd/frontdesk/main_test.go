@@ -68,6 +68,7 @@ func startServer(t testing.TB, tweaks ...func(*Main)) *Main {
 }
 
 func TestDemoIsPrinted(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	out := m.Stdout.(*syncWriter).String()
 	for _, want := range []string{"Agent app:", "/demo", "/l/anna", "anna@demo.frontdesk.test", seed.DemoPassword} {
@@ -84,6 +85,7 @@ func TestDemoIsPrinted(t *testing.T) {
 // demo agent, see the inbox with the agent's name; a wrong password is
 // refused with a readable message.
 func TestAgentSignsIn(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	ctx := browsertest.New(t)
 	step(t, ctx,

@@ -31,6 +31,7 @@ import (
 // phonebook, and adding again finds the contact; with "Apply and leave"
 // she hands it to Ben: it leaves her Mine and appears in his, live.
 func TestPanelAssign(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	anna := browsertest.New(t)
 	signIn(t, anna, m.URL(), "anna@demo.frontdesk.test")
@@ -190,6 +191,7 @@ func TestPanelAssign(t *testing.T) {
 // reschedules it to another of her free slots, and deletes it; each change
 // is announced in the conversation.
 func TestPanelMeetingCard(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	booking := bookFirstSlot(t, m.URL(), "anna", "America/New_York", "Giulia Bianchi", "giulia@example.com")
 	ctx := browsertest.New(t)
@@ -285,6 +287,7 @@ func TestPanelMeetingCard(t *testing.T) {
 // a lead the CRM refuses says why and can be retried; then it links to
 // the record.
 func TestPanelCRM(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	sf := crmtest.NewSalesforce(t)
 	account := sf.AddAccount("Acme Italia", "https://www.acme.example")

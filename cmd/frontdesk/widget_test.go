@@ -68,6 +68,7 @@ func frameMessages(t *testing.T, ctx context.Context) []string {
 // answers, the history after a reload, and a server restart while the
 // visitor writes: every message shows exactly once.
 func TestWidgetJourney(t *testing.T) {
+	t.Parallel()
 	m := startServer(t)
 	visitor := browsertest.New(t)
 	agent := browsertest.NewContext(t, visitor)

@@ -19,6 +19,9 @@
 // Past 9 this pure-Go encoder switches to its slow optimal parser: 13 % less
 // to download for 20 times the time, paid by every `make build` and CI run.
 // A release build that wants the last bytes can pass -quality 11 -lgwin 24.
+// The visitors' widget.wasm (2.5 MB) is always built with -quality 11: 8 s
+// on that machine, and 11 % less for every visitor of every customer's site
+// (555 KB instead of 624 KB).
 package main
 
 import (

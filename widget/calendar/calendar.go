@@ -5,61 +5,170 @@
 // Days are civil dates ("2026-12-01") in the zone the guest chose. The
 // slots API already answers in that zone (RFC 3339 with the zone's offset),
 // so a slot's day is the first ten characters of its start: no zone rules
-// are needed in the browser, where Go's own are missing. It holds no
-// browser code, so it is tested with plain `go test`.
+// are needed in the browser, where Go's own are missing. Dates are counted
+// in days with integer arithmetic rather than with package time, whose
+// import alone costs the WebAssembly 40 KB of brotli; a test walks four
+// centuries against package time. It holds no browser code, so it is
+// tested with plain `go test`.
 package calendar
 
 import (
-	"fmt"
+	"errors"
 	"slices"
-	"time"
+	"strconv"
 )
 
-// dateLayout is the civil date of the API's from/to and of the page's
-// data-date attributes.
-const dateLayout = "2006-01-02"
+// Weekday is a day of the week, Sunday 0 to Saturday 6, as in package time
+// and JavaScript's Date.
+type Weekday int
 
-// ParseDate reads a civil date; the result is midnight UTC, a stand-in for
-// the day in whatever zone it belongs to.
-func ParseDate(s string) (time.Time, error) {
-	t, err := time.Parse(dateLayout, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("calendar: date %q: %w", s, err)
+const (
+	Sunday Weekday = iota
+	Monday
+	Tuesday
+	Wednesday
+	Thursday
+	Friday
+	Saturday
+)
+
+// date is a civil date: days since 1970-01-01.
+type date int
+
+// dateLen is the length of a civil date, YYYY-MM-DD.
+const dateLen = 10
+
+var errDate = errors.New("calendar: not a date (YYYY-MM-DD)")
+
+// parseDate reads a civil date of the API's from/to and the page's
+// data-date attributes: YYYY-MM-DD exactly.
+func parseDate(s string) (date, error) {
+	if len(s) != dateLen || s[4] != '-' || s[7] != '-' {
+		return 0, errDate
 	}
-	return t, nil
+	y, ok1 := digits(s[:4])
+	m, ok2 := digits(s[5:7])
+	d, ok3 := digits(s[8:])
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+		return 0, errDate
+	}
+	return civil(y, m, d), nil
 }
 
-// FormatDate is ParseDate's inverse.
-func FormatDate(t time.Time) string { return t.Format(dateLayout) }
+// civil is the date of year y, month m (1–12), day d, which may run past
+// the month's end or before its start (day 0 is the last of the month
+// before). After Howard Hinnant's days_from_civil.
+func civil(y, m, d int) date {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12 // March is 0
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return date(era*146097 + doe - 719468)
+}
 
-// AddDays moves a civil date by n days ("" when date is not one).
-func AddDays(date string, n int) string {
-	t, err := ParseDate(date)
+// ymd is the year, month and day of d (Hinnant's civil_from_days).
+func (d date) ymd() (y, m, day int) {
+	z := int(d) + 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	day = doy - (153*mp+2)/5 + 1
+	m = mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	y = yoe + era*400
+	if m <= 2 {
+		y++
+	}
+	return y, m, day
+}
+
+func (d date) String() string {
+	y, m, day := d.ymd()
+	return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(day, 2)
+}
+
+func (d date) weekday() Weekday { return Weekday(((int(d)+4)%7 + 7) % 7) } // 1970-01-01 was a Thursday
+
+// digits reads a number written with ASCII digits alone.
+func digits(s string) (int, bool) {
+	n := 0
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, s != ""
+}
+
+func pad(n, width int) string {
+	s := strconv.Itoa(n)
+	for len(s) < width {
+		s = "0" + s
+	}
+	return s
+}
+
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// AddDays is the date n days after date ("" if date is not one).
+func AddDays(s string, n int) string {
+	d, err := parseDate(s)
 	if err != nil {
 		return ""
 	}
-	return FormatDate(t.AddDate(0, 0, n))
+	return (d + date(n)).String()
 }
 
-// Month is one page of the date picker.
+// Month is a month of the date picker.
 type Month struct {
 	Year  int
-	Month time.Month
+	Month int // 1–12
 }
 
-// MonthOf is the month a civil date falls in.
-func MonthOf(date string) (Month, error) {
-	t, err := ParseDate(date)
+// MonthOf is the month a civil date is in.
+func MonthOf(s string) (Month, error) {
+	d, err := parseDate(s)
 	if err != nil {
 		return Month{}, err
 	}
-	return Month{t.Year(), t.Month()}, nil
+	y, m, _ := d.ymd()
+	return Month{y, m}, nil
 }
 
-// Add moves n months on (or back, for negative n).
+// Add is the month n months later (earlier for negative n).
 func (m Month) Add(n int) Month {
-	t := time.Date(m.Year, m.Month+time.Month(n), 1, 0, 0, 0, 0, time.UTC)
-	return Month{t.Year(), t.Month()}
+	i := m.Year*12 + m.Month - 1 + n
+	y := i / 12
+	if i < 0 && i%12 != 0 {
+		y--
+	}
+	return Month{y, i - y*12 + 1}
 }
 
 // Before reports whether m comes before o.
@@ -68,13 +177,15 @@ func (m Month) Before(o Month) bool {
 }
 
 // First and Last are the month's first and last days.
-func (m Month) First() string { return FormatDate(m.first()) }
+func (m Month) First() string { return m.first().String() }
 
-func (m Month) Last() string { return FormatDate(m.first().AddDate(0, 1, -1)) }
+func (m Month) Last() string { return (m.first() + date(m.days()-1)).String() }
 
-func (m Month) first() time.Time { return time.Date(m.Year, m.Month, 1, 0, 0, 0, 0, time.UTC) }
+func (m Month) first() date { return civil(m.Year, m.Month, 1) }
 
-// Contains reports whether the civil date falls in m.
+func (m Month) days() int { return daysIn(m.Year, m.Month) }
+
+// Contains reports whether date is a day of m.
 func (m Month) Contains(date string) bool {
 	o, err := MonthOf(date)
 	return err == nil && o == m
@@ -82,16 +193,16 @@ func (m Month) Contains(date string) bool {
 
 // Weeks lays the month out in rows of seven days starting on weekStart;
 // cells outside the month are "".
-func (m Month) Weeks(weekStart time.Weekday) [][7]string {
+func (m Month) Weeks(weekStart Weekday) [][7]string {
 	first := m.first()
-	lead := (int(first.Weekday()) - int(weekStart) + 7) % 7
-	days := first.AddDate(0, 1, -1).Day()
+	lead := (int(first.weekday()) - int(weekStart) + 7) % 7
+	days := m.days()
 	var weeks [][7]string
 	for cell := 0; cell < lead+days; cell += 7 {
 		var w [7]string
 		for i := range w {
 			if d := cell + i - lead; d >= 0 && d < days {
-				w[i] = FormatDate(first.AddDate(0, 0, d))
+				w[i] = (first + date(d)).String()
 			}
 		}
 		weeks = append(weeks, w)
@@ -99,8 +210,8 @@ func (m Month) Weeks(weekStart time.Weekday) [][7]string {
 	return weeks
 }
 
-// Range is the span of m to ask the slots API for: the whole month, or from
-// today on when today falls in it. ok is false for a month that is over.
+// Range is the part of m to ask the slots API for, given today: all of a
+// later month, the rest of this one, nothing (ok false) of a past one.
 func (m Month) Range(today string) (from, to string, ok bool) {
 	from, to = m.First(), m.Last()
 	if today > to {
@@ -117,10 +228,10 @@ func (m Month) Range(today string) (from, to string, ok bool) {
 func ByDay(starts []string) map[string][]string {
 	out := map[string][]string{}
 	for _, s := range starts {
-		if len(s) < len(dateLayout) {
+		if len(s) < dateLen {
 			continue
 		}
-		day := s[:len(dateLayout)]
+		day := s[:dateLen]
 		out[day] = append(out[day], s)
 	}
 	return out
@@ -170,34 +281,46 @@ func Zones(first ...string) []string {
 // meeting's present length, which the agent may have stopped offering)
 // when it is set, in ascending order.
 func Durations(offered []int, current int) []int {
-	out := slices.Clone(offered)
-	if current > 0 && !slices.Contains(out, current) {
-		out = append(out, current)
+	var out []int
+	add := func(d int) {
+		// Insertion into a sorted list: a handful of lengths, and
+		// slices.Sort would cost the WebAssembly 10 KB.
+		i := 0
+		for i < len(out) && out[i] < d {
+			i++
+		}
+		if i == len(out) || out[i] != d {
+			out = slices.Insert(out, i, d)
+		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	for _, d := range offered {
+		add(d)
+	}
+	if current > 0 {
+		add(current)
+	}
+	return out
 }
 
-// Weekday is the day of the week of a civil date (Sunday when date is not
+// WeekdayOf is the day of the week of a civil date (Sunday if it is not
 // one).
-func Weekday(date string) time.Weekday {
-	t, err := ParseDate(date)
+func WeekdayOf(s string) Weekday {
+	d, err := parseDate(s)
 	if err != nil {
-		return time.Sunday
+		return Sunday
 	}
-	return t.Weekday()
+	return d.weekday()
 }
 
-// WeekBounds are the first and last days of the week, starting on
-// weekStart, that date falls in, kept inside date's month: the Home and
-// End keys of the date grid go there.
-func WeekBounds(date string, weekStart time.Weekday) (first, last string) {
-	m, err := MonthOf(date)
+// WeekBounds are the first and last days of date's week, starting on
+// weekStart, kept within date's month (the date grid's Home and End).
+func WeekBounds(s string, weekStart Weekday) (first, last string) {
+	m, err := MonthOf(s)
 	if err != nil {
 		return "", ""
 	}
-	lead := (int(Weekday(date)) - int(weekStart) + 7) % 7
-	first, last = AddDays(date, -lead), AddDays(date, 6-lead)
+	lead := (int(WeekdayOf(s)) - int(weekStart) + 7) % 7
+	first, last = AddDays(s, -lead), AddDays(s, 6-lead)
 	if !m.Contains(first) {
 		first = m.First()
 	}
@@ -207,16 +330,14 @@ func WeekBounds(date string, weekStart time.Weekday) (first, last string) {
 	return first, last
 }
 
-// AddMonths moves a civil date n months on (or back), to the same day of
-// the month or, when that month is shorter, its last day: Page Up and Page
-// Down in the date grid.
-func AddMonths(date string, n int) string {
-	t, err := ParseDate(date)
+// AddMonths is the same day n months later, or that month's last day when
+// it is shorter (Page Down from 31 January is 28 February).
+func AddMonths(s string, n int) string {
+	d, err := parseDate(s)
 	if err != nil {
 		return ""
 	}
-	m := Month{t.Year(), t.Month()}.Add(n)
-	last, _ := ParseDate(m.Last())
-	day := min(t.Day(), last.Day())
-	return FormatDate(time.Date(m.Year, m.Month, day, 0, 0, 0, 0, time.UTC))
+	y, mo, day := d.ymd()
+	m := Month{y, mo}.Add(n)
+	return civil(m.Year, m.Month, min(day, m.days())).String()
 }

@@ -11,27 +11,27 @@ func TestWeeks(t *testing.T) {
 	tests := []struct {
 		name      string
 		month     Month
-		weekStart time.Weekday
+		weekStart Weekday
 		rows      int
 		first     [7]string // the first row
 		last      [7]string // the last row
 	}{
 		// 1 December 2026 is a Tuesday.
-		{"monday start", Month{2026, time.December}, time.Monday, 5,
+		{"monday start", Month{2026, 12}, Monday, 5,
 			[7]string{"", "2026-12-01", "2026-12-02", "2026-12-03", "2026-12-04", "2026-12-05", "2026-12-06"},
 			[7]string{"2026-12-28", "2026-12-29", "2026-12-30", "2026-12-31", "", "", ""}},
-		{"sunday start", Month{2026, time.December}, time.Sunday, 5,
+		{"sunday start", Month{2026, 12}, Sunday, 5,
 			[7]string{"", "", "2026-12-01", "2026-12-02", "2026-12-03", "2026-12-04", "2026-12-05"},
 			[7]string{"2026-12-27", "2026-12-28", "2026-12-29", "2026-12-30", "2026-12-31", "", ""}},
 		// February 2027 starts on a Monday and has 28 days: exactly four rows.
-		{"four full rows", Month{2027, time.February}, time.Monday, 4,
+		{"four full rows", Month{2027, 2}, Monday, 4,
 			[7]string{"2027-02-01", "2027-02-02", "2027-02-03", "2027-02-04", "2027-02-05", "2027-02-06", "2027-02-07"},
 			[7]string{"2027-02-22", "2027-02-23", "2027-02-24", "2027-02-25", "2027-02-26", "2027-02-27", "2027-02-28"}},
 		// May 2027 starts on a Saturday: six rows with a Monday start.
-		{"six rows", Month{2027, time.May}, time.Monday, 6,
+		{"six rows", Month{2027, 5}, Monday, 6,
 			[7]string{"", "", "", "", "", "2027-05-01", "2027-05-02"},
 			[7]string{"2027-05-31", "", "", "", "", "", ""}},
-		{"leap day", Month{2028, time.February}, time.Saturday, 5,
+		{"leap day", Month{2028, 2}, Saturday, 5,
 			[7]string{"", "", "", "2028-02-01", "2028-02-02", "2028-02-03", "2028-02-04"}, // a Tuesday
 			[7]string{"2028-02-26", "2028-02-27", "2028-02-28", "2028-02-29", "", "", ""}},
 	}
@@ -61,14 +61,14 @@ func TestWeeks(t *testing.T) {
 }
 
 func TestMonthArithmetic(t *testing.T) {
-	m := Month{2026, time.December}
-	if got := m.Add(1); got != (Month{2027, time.January}) {
+	m := Month{2026, 12}
+	if got := m.Add(1); got != (Month{2027, 1}) {
 		t.Errorf("December + 1 = %v", got)
 	}
-	if got := m.Add(-12); got != (Month{2025, time.December}) {
+	if got := m.Add(-12); got != (Month{2025, 12}) {
 		t.Errorf("December - 12 = %v", got)
 	}
-	if got := (Month{2027, time.March}).Add(-1).Last(); got != "2027-02-28" {
+	if got := (Month{2027, 3}).Add(-1).Last(); got != "2027-02-28" {
 		t.Errorf("last of February 2027 = %s", got)
 	}
 	if !m.Before(m.Add(1)) || m.Add(1).Before(m) || m.Before(m) {
@@ -77,7 +77,7 @@ func TestMonthArithmetic(t *testing.T) {
 	if !m.Contains("2026-12-31") || m.Contains("2027-01-01") || m.Contains("nonsense") {
 		t.Error("Contains")
 	}
-	if got, err := MonthOf("2026-02-14"); err != nil || got != (Month{2026, time.February}) {
+	if got, err := MonthOf("2026-02-14"); err != nil || got != (Month{2026, 2}) {
 		t.Errorf("MonthOf = %v, %v", got, err)
 	}
 	if _, err := MonthOf("14.02.2026"); err == nil {
@@ -92,7 +92,7 @@ func TestMonthArithmetic(t *testing.T) {
 }
 
 func TestRange(t *testing.T) {
-	m := Month{2026, time.December}
+	m := Month{2026, 12}
 	tests := []struct {
 		today, from, to string
 		ok              bool
@@ -184,20 +184,20 @@ func TestDurations(t *testing.T) {
 func TestWeekBounds(t *testing.T) {
 	tests := []struct {
 		date        string
-		start       time.Weekday
+		start       Weekday
 		first, last string
 	}{
-		{"2026-12-09", time.Monday, "2026-12-07", "2026-12-13"}, // a Wednesday
-		{"2026-12-09", time.Sunday, "2026-12-06", "2026-12-12"},
-		{"2026-12-02", time.Monday, "2026-12-01", "2026-12-06"}, // the week starts in November
-		{"2026-12-30", time.Monday, "2026-12-28", "2026-12-31"}, // and ends in January
-		{"2026-12-07", time.Monday, "2026-12-07", "2026-12-13"}, // on the week's first day
-		{"2026-12-13", time.Monday, "2026-12-07", "2026-12-13"}, // and its last
+		{"2026-12-09", Monday, "2026-12-07", "2026-12-13"}, // a Wednesday
+		{"2026-12-09", Sunday, "2026-12-06", "2026-12-12"},
+		{"2026-12-02", Monday, "2026-12-01", "2026-12-06"}, // the week starts in November
+		{"2026-12-30", Monday, "2026-12-28", "2026-12-31"}, // and ends in January
+		{"2026-12-07", Monday, "2026-12-07", "2026-12-13"}, // on the week's first day
+		{"2026-12-13", Monday, "2026-12-07", "2026-12-13"}, // and its last
 	}
 	for _, tt := range tests {
 		first, last := WeekBounds(tt.date, tt.start)
 		if first != tt.first || last != tt.last {
-			t.Errorf("WeekBounds(%s, %s) = %s, %s; want %s, %s", tt.date, tt.start, first, last, tt.first, tt.last)
+			t.Errorf("WeekBounds(%s, %d) = %s, %s; want %s, %s", tt.date, tt.start, first, last, tt.first, tt.last)
 		}
 	}
 }
@@ -219,5 +219,34 @@ func TestAddMonths(t *testing.T) {
 		if got := AddMonths(tt.date, tt.n); got != tt.want {
 			t.Errorf("AddMonths(%s, %d) = %q, want %q", tt.date, tt.n, got, tt.want)
 		}
+	}
+}
+
+// TestDatesAgreeWithTime walks day by day through four centuries (leap
+// rules included) and checks the civil arithmetic, which the WebAssembly
+// uses instead of package time, against package time.
+func TestDatesAgreeWithTime(t *testing.T) {
+	day := time.Date(1899, time.December, 25, 0, 0, 0, 0, time.UTC)
+	want := day.Format("2006-01-02")
+	for range 146097 + 20 {
+		next := day.AddDate(0, 0, 1)
+		if got := AddDays(want, 1); got != next.Format("2006-01-02") {
+			t.Fatalf("AddDays(%s, 1) = %s, want %s", want, got, next.Format("2006-01-02"))
+		}
+		if got := WeekdayOf(want); int(got) != int(day.Weekday()) {
+			t.Fatalf("WeekdayOf(%s) = %d, want %d", want, got, day.Weekday())
+		}
+		if m, err := MonthOf(want); err != nil || m != (Month{day.Year(), int(day.Month())}) {
+			t.Fatalf("MonthOf(%s) = %v, %v", want, m, err)
+		}
+		day, want = next, next.Format("2006-01-02")
+	}
+	for _, bad := range []string{"2026-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "2026-1-01", "+026-01-01", "2026-+1-01", "2026-01-+1", "２０２６-01-01", ""} {
+		if _, err := MonthOf(bad); err == nil {
+			t.Errorf("MonthOf(%q) accepted it", bad)
+		}
+	}
+	if got := (Month{2026, 1}).Add(-13); got != (Month{2024, 12}) {
+		t.Errorf("January 2026 - 13 = %v", got)
 	}
 }

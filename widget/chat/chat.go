@@ -10,20 +10,18 @@ package chat
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
-	"time"
 
-	"github.com/frontdesk/frontdesk/model"
+	"github.com/frontdesk/frontdesk/widget/wire"
 )
 
 // Thread is one conversation as the visitor sees it. Its zero value is an
 // empty thread, ready to use.
 type Thread struct {
-	msgs    []model.Message // ascending by Seq, each Seq once
-	pending []*Pending      // written by the visitor, not yet received back
-	readSeq int64           // the last seq the visitor has seen
+	msgs    []wire.Message // ascending by Seq, each Seq once
+	pending []*Pending     // written by the visitor, not yet received back
+	readSeq int64          // the last seq the visitor has seen
 }
 
 // Pending is a message the visitor wrote. It keeps its ClientID until the
@@ -45,7 +43,7 @@ func (p *Pending) Sent() bool { return p.Seq > 0 }
 // ErrEmpty and ErrTooLong reject a body before it is queued.
 var (
 	ErrEmpty   = errors.New("the message is empty")
-	ErrTooLong = fmt.Errorf("the message is longer than %d bytes", model.MaxMessageBytes)
+	ErrTooLong = errors.New("the message is longer than 8192 bytes") // wire.MaxMessageBytes
 )
 
 // CheckBody trims body and reports whether the server would accept it.
@@ -54,7 +52,7 @@ func CheckBody(body string) (string, error) {
 	switch {
 	case body == "":
 		return "", ErrEmpty
-	case len(body) > model.MaxMessageBytes:
+	case len(body) > wire.MaxMessageBytes:
 		return "", ErrTooLong
 	}
 	return body, nil
@@ -62,7 +60,7 @@ func CheckBody(body string) (string, error) {
 
 // Messages returns the stored messages in order. The slice is the thread's
 // own: callers must not modify it.
-func (t *Thread) Messages() []model.Message { return t.msgs }
+func (t *Thread) Messages() []wire.Message { return t.msgs }
 
 // Pending returns the visitor's messages not yet received back, oldest
 // first.
@@ -92,8 +90,8 @@ type Added struct {
 
 // Add records a message received from the server, whether from history, a
 // live event or a resume. A seq already present is ignored.
-func (t *Thread) Add(m model.Message) Added {
-	i, found := slices.BinarySearchFunc(t.msgs, m.Seq, func(x model.Message, seq int64) int {
+func (t *Thread) Add(m wire.Message) Added {
+	i, found := slices.BinarySearchFunc(t.msgs, m.Seq, func(x wire.Message, seq int64) int {
 		return cmpInt(x.Seq, seq)
 	})
 	if found || m.Seq <= 0 {
@@ -176,7 +174,7 @@ func (t *Thread) Unsent() []*Pending {
 func (t *Thread) Unread() int {
 	n := 0
 	for i := len(t.msgs) - 1; i >= 0 && t.msgs[i].Seq > t.readSeq; i-- {
-		if t.msgs[i].AuthorKind != model.AuthorGuest {
+		if t.msgs[i].AuthorKind != wire.AuthorGuest {
 			n++
 		}
 	}
@@ -204,7 +202,7 @@ func (t *Thread) SetReadSeq(seq int64) {
 }
 
 func (t *Thread) has(seq int64) bool {
-	_, found := slices.BinarySearchFunc(t.msgs, seq, func(x model.Message, seq int64) int { return cmpInt(x.Seq, seq) })
+	_, found := slices.BinarySearchFunc(t.msgs, seq, func(x wire.Message, seq int64) int { return cmpInt(x.Seq, seq) })
 	return found
 }
 
@@ -222,19 +220,19 @@ func cmpInt(a, b int64) int {
 	return 0
 }
 
-// Backoff is how long to wait before reconnect attempt n (0 for the first
-// retry): doubling from half a second up to 15 s, each spread by jitter in
-// [0, 1) over ±25 % so that many widgets cut off together by a server
-// restart do not all come back in the same instant.
-func Backoff(n int, jitter float64) time.Duration {
+// Backoff is how many milliseconds to wait before reconnect attempt n (0
+// for the first retry): doubling from half a second up to 15 s, each spread
+// by jitter in [0, 1) over ±25 % so that many widgets cut off together by a
+// server restart do not all come back in the same instant.
+func Backoff(n int, jitter float64) int {
 	const (
-		base    = 500 * time.Millisecond
-		ceiling = 15 * time.Second
+		base    = 500
+		ceiling = 15000
 	)
 	d := ceiling
 	if n < 5 {
 		d = min(base<<n, ceiling)
 	}
 	spread := float64(d) / 4
-	return d + time.Duration(spread*(2*jitter-1))
+	return d + int(spread*(2*jitter-1))
 }

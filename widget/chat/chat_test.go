@@ -3,15 +3,15 @@ package chat
 import (
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/frontdesk/frontdesk/model"
+	"github.com/frontdesk/frontdesk/widget/wire"
 )
 
-func msg(seq int64, kind model.AuthorKind, clientID string) model.Message {
-	return model.Message{Seq: seq, AuthorKind: kind, ClientID: clientID, Body: "m"}
+func msg(seq int64, kind string, clientID string) wire.Message {
+	return wire.Message{Seq: seq, AuthorKind: kind, ClientID: clientID, Body: "m"}
 }
 
 func seqs(t *Thread) []int64 {
@@ -39,7 +39,7 @@ func TestAddOrdersAndDedupes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var th Thread
 			for i, s := range tt.add {
-				a := th.Add(msg(s, model.AuthorAgent, ""))
+				a := th.Add(msg(s, wire.AuthorAgent, ""))
 				if a.New != tt.isNew[i] || a.Before != tt.before[i] {
 					t.Errorf("add %d (#%d) = %+v, want New=%v Before=%d", s, i, a, tt.isNew[i], tt.before[i])
 				}
@@ -70,17 +70,17 @@ func TestPendingLifecycle(t *testing.T) {
 			if len(th.Unsent()) != 0 {
 				t.Fatal("an acknowledged message would be resent")
 			}
-			return th.Add(msg(3, model.AuthorGuest, "c1")).Replaces
+			return th.Add(msg(3, wire.AuthorGuest, "c1")).Replaces
 		}},
 		{"copy then ack", func(th *Thread) string {
-			r := th.Add(msg(3, model.AuthorGuest, "c1")).Replaces
+			r := th.Add(msg(3, wire.AuthorGuest, "c1")).Replaces
 			if p, _ := th.Ack("c1", 3); p != nil {
 				t.Fatalf("late ack found a pending message %+v", p)
 			}
 			return r
 		}},
 		{"copy without client id, then ack", func(th *Thread) string {
-			if r := th.Add(msg(3, model.AuthorGuest, "")).Replaces; r != "" {
+			if r := th.Add(msg(3, wire.AuthorGuest, "")).Replaces; r != "" {
 				t.Fatalf("matched %q without a client id or ack", r)
 			}
 			if p, done := th.Ack("c1", 3); p == nil || !done {
@@ -90,21 +90,21 @@ func TestPendingLifecycle(t *testing.T) {
 		}},
 		{"ack, connection lost, copy arrives by resume without client id", func(th *Thread) string {
 			th.Ack("c1", 3)
-			return th.Add(msg(3, model.AuthorGuest, "")).Replaces
+			return th.Add(msg(3, wire.AuthorGuest, "")).Replaces
 		}},
 		{"never acked: resent on reconnect, then copy", func(th *Thread) string {
 			if u := th.Unsent(); len(u) != 1 || u[0].ClientID != "c1" {
 				t.Fatalf("unsent %+v", u)
 			}
 			th.Ack("c1", 3)
-			return th.Add(msg(3, model.AuthorGuest, "c1")).Replaces
+			return th.Add(msg(3, wire.AuthorGuest, "c1")).Replaces
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var th Thread
-			th.Add(msg(1, model.AuthorAgent, ""))
-			th.Add(msg(2, model.AuthorAgent, ""))
+			th.Add(msg(1, wire.AuthorAgent, ""))
+			th.Add(msg(2, wire.AuthorAgent, ""))
 			th.Queue("c1", "hello")
 			if r := tt.run(&th); r != "c1" {
 				t.Errorf("replaced %q, want c1", r)
@@ -142,9 +142,9 @@ func TestUnsentKeepsOrderAndSkipsRefused(t *testing.T) {
 
 func TestUnread(t *testing.T) {
 	var th Thread
-	th.Add(msg(1, model.AuthorAgent, ""))
-	th.Add(msg(2, model.AuthorGuest, ""))
-	th.Add(msg(3, model.AuthorSystem, ""))
+	th.Add(msg(1, wire.AuthorAgent, ""))
+	th.Add(msg(2, wire.AuthorGuest, ""))
+	th.Add(msg(3, wire.AuthorSystem, ""))
 	if got := th.Unread(); got != 2 {
 		t.Errorf("unread %d, want 2 (the guest's own message does not count)", got)
 	}
@@ -154,7 +154,7 @@ func TestUnread(t *testing.T) {
 	if th.MarkRead() {
 		t.Error("MarkRead moved with nothing new")
 	}
-	th.Add(msg(4, model.AuthorAgent, ""))
+	th.Add(msg(4, wire.AuthorAgent, ""))
 	if got := th.Unread(); got != 1 {
 		t.Errorf("unread %d, want 1", got)
 	}
@@ -171,8 +171,8 @@ func TestCheckBody(t *testing.T) {
 	}{
 		{"  hi \n", "hi", nil},
 		{" \n\t", "", ErrEmpty},
-		{strings.Repeat("é", model.MaxMessageBytes/2), strings.Repeat("é", model.MaxMessageBytes/2), nil},
-		{strings.Repeat("é", model.MaxMessageBytes/2+1), "", ErrTooLong},
+		{strings.Repeat("é", wire.MaxMessageBytes/2), strings.Repeat("é", wire.MaxMessageBytes/2), nil},
+		{strings.Repeat("é", wire.MaxMessageBytes/2+1), "", ErrTooLong},
 	}
 	for _, tt := range tests {
 		got, err := CheckBody(tt.in)
@@ -186,20 +186,26 @@ func TestBackoff(t *testing.T) {
 	tests := []struct {
 		n      int
 		jitter float64
-		want   time.Duration
+		want   int // ms
 	}{
-		{0, 0.5, 500 * time.Millisecond},
-		{1, 0.5, time.Second},
-		{4, 0.5, 8 * time.Second},
-		{5, 0.5, 15 * time.Second},
-		{1000, 0.5, 15 * time.Second},
-		{0, 0, 375 * time.Millisecond},
-		{5, 0.999999, 15*time.Second + 15*time.Second/4 - 15*time.Microsecond},
+		{0, 0.5, 500},
+		{1, 0.5, 1000},
+		{4, 0.5, 8000},
+		{5, 0.5, 15000},
+		{1000, 0.5, 15000},
+		{0, 0, 375},
+		{5, 0.999999, 15000 + 15000/4},
 	}
 	for _, tt := range tests {
 		got := Backoff(tt.n, tt.jitter)
-		if d := got - tt.want; d < -time.Millisecond || d > time.Millisecond {
-			t.Errorf("Backoff(%d, %v) = %v, want %v", tt.n, tt.jitter, got, tt.want)
+		if d := got - tt.want; d < -1 || d > 1 {
+			t.Errorf("Backoff(%d, %v) = %d ms, want %d", tt.n, tt.jitter, got, tt.want)
 		}
+	}
+}
+
+func TestTooLongSaysTheLimit(t *testing.T) {
+	if want := strconv.Itoa(wire.MaxMessageBytes); !strings.Contains(ErrTooLong.Error(), want) {
+		t.Errorf("ErrTooLong %q does not say %s", ErrTooLong, want)
 	}
 }

@@ -4,15 +4,16 @@
 // syscall/js alone: a UI toolkit (go-app) or net/http would multiply the
 // size of a binary every visitor of a customer's website downloads.
 //
-// Functions that wait for the browser (Await, Fetch) block the calling
+// Functions that wait for the browser (Await, Fetch, Sleep) block the calling
 // goroutine. They must not be called from inside a js.Func callback, which
 // runs on the browser's event loop: the promise could never settle.
 package dom
 
 import (
 	"errors"
-	"fmt"
 	"syscall/js"
+
+	"github.com/frontdesk/frontdesk/widget/wire"
 )
 
 var (
@@ -120,12 +121,27 @@ func Await(promise js.Value) (js.Value, error) {
 	return r.v, r.err
 }
 
-// ErrNetwork wraps a request that got no answer at all.
-var ErrNetwork = errors.New("network error")
+// NetworkError is a request that got no answer at all (or not all of it):
+// the network is down, the server unreachable, or it took too long.
+type NetworkError struct {
+	Op    string // "GET /api/v1/…"
+	Cause string // the browser's reason
+}
 
-// Fetch sends a same-origin request with an optional JSON body and returns
-// the status and the response body. It gives up after 15 seconds.
-func Fetch(method, url string, body []byte) (status int, resp []byte, err error) {
+func (e *NetworkError) Error() string { return e.Op + ": network error: " + e.Cause }
+
+// IsNetwork reports whether err is a *NetworkError.
+func IsNetwork(err error) bool {
+	_, ok := err.(*NetworkError)
+	return ok
+}
+
+// Fetch sends a same-origin request, with body (when not nil) written as
+// JSON, and returns the answer's status and its body as parsed JSON (a
+// Value that does not exist when the body is empty or not JSON). It gives
+// up after 15 seconds. The body never crosses into Go as text: the browser
+// writes and parses it.
+func Fetch(method, url string, body map[string]any) (status int, answer wire.Value, err error) {
 	headers := map[string]any{"Accept": "application/json"}
 	init := map[string]any{
 		"method":      method,
@@ -136,17 +152,19 @@ func Fetch(method, url string, body []byte) (status int, resp []byte, err error)
 	}
 	if body != nil {
 		headers["Content-Type"] = "application/json"
-		init["body"] = string(body)
+		init["body"] = Stringify(body)
 	}
+	op := method + " " + url
 	r, err := Await(Window.Call("fetch", url, init))
 	if err != nil {
-		return 0, nil, fmt.Errorf("%s %s: %w: %w", method, url, ErrNetwork, err)
+		return 0, nil, &NetworkError{Op: op, Cause: err.Error()}
 	}
 	text, err := Await(r.Call("text"))
 	if err != nil {
-		return 0, nil, fmt.Errorf("%s %s: read answer: %w: %w", method, url, ErrNetwork, err)
+		return 0, nil, &NetworkError{Op: op, Cause: "read answer: " + err.Error()}
 	}
-	return r.Get("status").Int(), []byte(text.String()), nil
+	v, _ := Parse(text)
+	return r.Get("status").Int(), v, nil
 }
 
 func arg0(args []js.Value) js.Value {

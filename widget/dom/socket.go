@@ -3,8 +3,10 @@
 package dom
 
 import (
-	"fmt"
+	"errors"
 	"syscall/js"
+
+	"github.com/frontdesk/frontdesk/widget/wire"
 )
 
 // Socket is a browser WebSocket carrying text frames.
@@ -20,8 +22,10 @@ type Socket struct {
 // SocketHandlers are called on the browser's event loop; they must not
 // block.
 type SocketHandlers struct {
-	Open    func()
-	Message func(text string)
+	Open func()
+	// Message gets each text frame parsed as JSON; frames that are not
+	// JSON are dropped (the server sends none).
+	Message func(frame wire.Value)
 	// Close is called once, however the connection ended (including a
 	// failure to connect).
 	Close func(code int)
@@ -32,14 +36,16 @@ func Dial(url string, h SocketHandlers) (s *Socket, err error) {
 	defer func() {
 		// The constructor throws on a malformed URL or a forbidden port.
 		if r := recover(); r != nil {
-			s, err = nil, fmt.Errorf("websocket %s: %v", url, r)
+			s, err = nil, errors.New("websocket "+url+": refused by the browser")
 		}
 	}()
 	s = &Socket{ws: Window.Get("WebSocket").New(url)}
 	s.on("open", func(js.Value) { h.Open() })
 	s.on("message", func(ev js.Value) {
 		if data := ev.Get("data"); data.Type() == js.TypeString {
-			h.Message(data.String())
+			if v, err := Parse(data); err == nil {
+				h.Message(v)
+			}
 		}
 	})
 	s.on("close", func(ev js.Value) {
@@ -49,12 +55,13 @@ func Dial(url string, h SocketHandlers) (s *Socket, err error) {
 	return s, nil
 }
 
-// Send queues a text frame and reports whether the socket was open.
-func (s *Socket) Send(text string) bool {
+// Send queues frame, written as JSON, and reports whether the socket was
+// open.
+func (s *Socket) Send(frame map[string]any) bool {
 	if s.ws.Get("readyState").Int() != 1 {
 		return false
 	}
-	s.ws.Call("send", text)
+	s.ws.Call("send", Stringify(frame))
 	return true
 }
 

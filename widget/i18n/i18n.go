@@ -29,11 +29,25 @@ func Supported(lang string) bool { return slices.Contains(Languages, lang) }
 // Primary is the lower-case primary subtag of a BCP 47 tag ("de-CH" →
 // "de", "pt_BR" → "pt").
 func Primary(tag string) string {
-	tag = strings.ToLower(strings.TrimSpace(tag))
-	if i := strings.IndexAny(tag, "-_"); i >= 0 {
-		tag = tag[:i]
+	tag = Lower(strings.TrimSpace(tag))
+	for i := range len(tag) {
+		if tag[i] == '-' || tag[i] == '_' {
+			return tag[:i]
+		}
 	}
 	return tag
+}
+
+// Lower lowers the ASCII letters of a language tag (tags are ASCII; the
+// visitor WebAssembly does without strings.ToLower's Unicode tables).
+func Lower(tag string) string {
+	b := []byte(tag)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // Match picks the first of the visitor's preferred languages (BCP 47

@@ -1,33 +1,46 @@
 /* Frontdesk chat widget loader. The site owner pastes:
  *   <script src="{BASE}/widget.js" data-frontdesk-widget="{KEY}" async></script>
- * It draws the launcher button at once, without WebAssembly. The chat itself
- * runs in an iframe from the Frontdesk origin, created when the visitor opens
- * the launcher or, to prefetch, when the page is idle. The two talk through
- * postMessage: the frame says "ready" and the loader answers "hello"; after
- * that each side only accepts messages from the other's window and origin.
- * Everything lives under #fd-widget with fd- prefixed ids, so host CSS and
- * tests can find #fd-launcher, and our CSS touches nothing else. */
+ * It draws the launcher button and does nothing else until the visitor
+ * reaches for it: the chat runs in an iframe from the Frontdesk origin,
+ * created when the pointer enters or touches the launcher or it gets
+ * keyboard focus (intent), and shown when it is clicked. Until then the
+ * host page has loaded this file and nothing more. Exceptions: a visitor
+ * whose conversation is open (the frame said so last time) gets the frame
+ * at once, so replies and the unread badge arrive live; and
+ * data-frontdesk-prefetch="idle" prefetches it when the page is idle.
+ * Any element with data-frontdesk-open (a "Chat with us" link, for a site
+ * that hides the bubble) loads on intent and opens the chat too.
+ * It needs no inline style or markup (a constructed style sheet, DOM
+ * calls), so a strict host CSP only has to allow this origin in script-src
+ * and frame-src. The frame and the loader talk through postMessage: the
+ * frame says "ready" and the loader answers "hello"; after that each side
+ * only accepts messages from the other's window and origin. Everything
+ * lives under #fd-widget with fd- prefixed ids, so host CSS and tests can
+ * find #fd-launcher, and our CSS touches nothing else.
+ * The server strips these comments and the indentation before serving. */
 (function () {
   "use strict";
   var d = document, w = window;
   var script = d.currentScript || d.querySelector("script[data-frontdesk-widget]");
   if (!script || w.__frontdeskWidget) return;
   w.__frontdeskWidget = 1;
-  var key = script.getAttribute("data-frontdesk-widget") || "";
+  var attr = function (name) { return script.getAttribute("data-frontdesk-" + name) || ""; };
+  var key = attr("widget");
   // The launcher's words in each language (the server fills them in), and
   // the visitor's: the site owner's data-frontdesk-lang, else the first of
   // the browser's languages we speak, else English. The frame is asked
   // for the same language.
   var TEXT = /*FD_TEXT*/{};
-  var lang = pick([script.getAttribute("data-frontdesk-lang") || ""].concat(navigator.languages || [navigator.language || ""]));
+  var lang = pick([attr("lang")].concat(navigator.languages || [navigator.language || ""]));
   var T = TEXT[lang] || TEXT.en || {};
   var origin = new URL(script.src, location.href).origin;
   var store = "frontdesk:" + key;
-  var root, button, badge, frame, isOpen = false, ready = false, large = false;
+  var root, button, badge, frame, opener, isOpen = false, ready = false;
   var unread = 0, title = "", flashing = 0;
 
   // The brand colour and name of the last visit, so the launcher is painted
-  // right at once (the frame sends the current ones).
+  // right at once (the frame sends the current ones), and whether the
+  // visitor has an open conversation (chat).
   var saved = {};
   try { saved = JSON.parse(localStorage.getItem(store)) || {}; } catch (e) {}
 
@@ -56,14 +69,45 @@
     "@media (prefers-reduced-motion:reduce){#fd-widget #fd-frame,#fd-widget.fd-open #fd-frame,#fd-launcher{transition:none}" +
     "#fd-launcher:hover{transform:none}}";
 
+  function el(tag, id) {
+    var e = d.createElement(tag);
+    if (id) e.id = id;
+    return e;
+  }
+
   function svg(cls, path) {
-    return '<svg class="' + cls + '" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="' + path + '"/></svg>';
+    var ns = "http://www.w3.org/2000/svg", s = d.createElementNS(ns, "svg"), p = d.createElementNS(ns, "path");
+    s.setAttribute("class", cls);
+    s.setAttribute("viewBox", "0 0 24 24");
+    s.setAttribute("aria-hidden", "true");
+    s.setAttribute("focusable", "false");
+    p.setAttribute("d", path);
+    s.appendChild(p);
+    return s;
+  }
+
+  // style adds our CSS as a constructed style sheet, which a host's CSP
+  // does not govern; a <style> element where browsers lack them.
+  function style() {
+    try {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      d.adoptedStyleSheets = d.adoptedStyleSheets.concat(sheet);
+    } catch (e) {
+      var s = el("style", "fd-style");
+      s.textContent = css;
+      (d.head || d.body).appendChild(s);
+    }
   }
 
   function paint(c) {
     if (c.color) root.style.setProperty("--fd-brand", c.color);
     if (c.onColor) root.style.setProperty("--fd-on", c.onColor);
     label();
+  }
+
+  function save() {
+    try { localStorage.setItem(store, JSON.stringify(saved)); } catch (e) {}
   }
 
   function has(l) { return Object.prototype.hasOwnProperty.call(TEXT, l); }
@@ -90,43 +134,48 @@
   }
 
   function draw() {
-    var style = d.createElement("style");
-    style.id = "fd-style";
-    style.textContent = css;
-    root = d.createElement("div");
-    root.id = "fd-widget";
-    button = d.createElement("button");
-    button.id = "fd-launcher";
+    style();
+    root = el("div", "fd-widget");
+    button = el("button", "fd-launcher");
     button.type = "button";
     button.setAttribute("aria-controls", "fd-frame");
-    button.innerHTML =
-      svg("fd-chat", "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z") +
-      svg("fd-x", "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z") +
-      '<span id="fd-badge" aria-hidden="true" hidden></span>';
-    badge = button.lastChild;
-    button.addEventListener("click", function () { isOpen ? close(true) : open(); });
+    badge = el("span", "fd-badge");
+    badge.setAttribute("aria-hidden", "true");
+    button.append(
+      svg("fd-chat", "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"),
+      svg("fd-x", "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z"),
+      badge);
+    button.addEventListener("click", function () { isOpen ? close(true) : open(button); });
     button.addEventListener("keydown", function (e) { if (e.key === "Escape" && isOpen) close(true); });
     root.appendChild(button);
-    (d.head || d.body).appendChild(style);
     d.body.appendChild(root);
     paint(saved);
   }
 
-  function makeFrame() {
+  // load creates the frame: the chat starts loading, hidden until opened.
+  function load() {
     if (frame) return;
-    frame = d.createElement("iframe");
-    frame.id = "fd-frame";
+    frame = el("iframe", "fd-frame");
     frame.src = origin + "/widget/frame?key=" + encodeURIComponent(key) + "&lang=" + lang;
     root.insertBefore(frame, button);
     label();
+  }
+
+  // Intent: the pointer enters or touches the launcher or an element with
+  // data-frontdesk-open, or one of them gets focus. Listening on the
+  // document, capturing, sees it whatever the host's own handlers do.
+  function intent(e) {
+    var t = e.target;
+    if (!frame && t.closest && t.closest("#fd-launcher,[data-frontdesk-open]")) load();
   }
 
   function post(msg) {
     if (ready) frame.contentWindow.postMessage(msg, origin);
   }
 
-  function open() {
-    makeFrame();
+  function open(from) {
+    opener = from;
+    load();
     isOpen = true;
     root.classList.add("fd-open");
     post({ fd: "open" });
@@ -135,11 +184,13 @@
     label();
   }
 
+  // close hides the chat; focus goes back to what opened it unless the
+  // visitor closed it with that very button.
   function close(fromButton) {
     isOpen = false;
     root.classList.remove("fd-open");
     post({ fd: "close" });
-    if (!fromButton) button.focus();
+    if (!fromButton) (opener || button).focus();
     label();
   }
 
@@ -200,9 +251,15 @@
         break;
       case "config":
         if (has(m.lang)) T = TEXT[lang = m.lang];
-        saved = { name: String(m.name || ""), color: String(m.color || ""), onColor: String(m.onColor || "") };
-        try { localStorage.setItem(store, JSON.stringify(saved)); } catch (err) {}
+        saved = { name: String(m.name || ""), color: String(m.color || ""), onColor: String(m.onColor || ""), chat: saved.chat };
+        save();
         paint(saved);
+        break;
+      case "chat":
+        // Whether the visitor has an open conversation: next time the
+        // frame loads at once.
+        saved.chat = !!m.open;
+        save();
         break;
       case "unread":
         setUnread(+m.count || 0);
@@ -212,8 +269,7 @@
         if (isOpen) close(false);
         break;
       case "resize":
-        large = m.size === "large";
-        root.classList.toggle("fd-large", large);
+        root.classList.toggle("fd-large", m.size === "large");
         break;
     }
   });
@@ -222,12 +278,28 @@
   // read and sends a zero count; stop the title flash meanwhile.
   d.addEventListener("visibilitychange", function () { if (!d.hidden && isOpen) stopFlash(); });
 
+  ["pointerover", "touchstart", "focusin"].forEach(function (type) {
+    d.addEventListener(type, intent, { capture: true, passive: true });
+  });
+  d.addEventListener("click", function (e) {
+    var t = e.target.closest && e.target.closest("[data-frontdesk-open]");
+    if (t) {
+      e.preventDefault();
+      isOpen ? close(false) : open(t);
+    }
+  }, true);
+
+  // The idle prefetch, when asked for: requestIdleCallback, with a timer in
+  // case the host page never idles or has replaced it.
+  function idle() {
+    try { w.requestIdleCallback(load, { timeout: 5000 }); } catch (e) {}
+    setTimeout(load, 6000);
+  }
+
   function start() {
     draw();
-    var idle = w.requestIdleCallback || function (f) { return setTimeout(f, 1500); };
-    var prefetch = function () { idle(makeFrame, { timeout: 5000 }); };
-    if (d.readyState === "complete") prefetch();
-    else w.addEventListener("load", prefetch);
+    if (saved.chat) load();
+    else if (attr("prefetch") === "idle") d.readyState === "complete" ? idle() : w.addEventListener("load", idle);
   }
 
   if (d.body) start();

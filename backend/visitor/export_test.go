@@ -1,0 +1,4 @@
+package visitor
+
+// StripLoader is stripLoader, for the tests of the served loader.
+var StripLoader = stripLoader
