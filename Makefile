@@ -119,3 +119,9 @@ deps-lighthouse:
 
 clean:
 	rm -rf build
+
+# P9: search over 1,000,000 messages in 100,000 conversations. The data is
+# generated once (a few minutes) into its own database and kept.
+bench-search: deps-postgres
+	$(GO) run ./cmd/withdb -dir .data/test-postgres -- \
+		$(GO) test -run '^$$' -bench Search -benchtime=1000x -timeout 60m ./backend/searchbench/
