@@ -11,7 +11,7 @@ CHROMIUM  ?= /usr/bin/chromium
 APT_GET   := DEBIAN_FRONTEND=noninteractive apt-get
 SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test build wasm bench bench-host vet deps deps-postgres deps-chromium deps-radicale deps-axe deps-lighthouse clean
+.PHONY: bench-search run test build wasm bench bench-host vet deps deps-postgres deps-chromium deps-radicale deps-axe deps-lighthouse clean
 
 run: deps-postgres build
 	FRONTDESK_DEMO=true ./$(BIN)
