@@ -3,6 +3,7 @@ package postgres
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/frontdesk/frontdesk/model"
@@ -43,8 +45,32 @@ func (db *DB) Search(ctx context.Context, orgID int64, q, before string, limit i
 			Message: "The search has no words to look for.", Fields: map[string]string{"q": "has no words to look for"}}
 	}
 	lit := "'" + strings.ReplaceAll(tsq, "'", "''") + "'::tsquery"
+	var rows []searchRow
+	// One short read-only transaction without parallel workers: a search
+	// touches a few pages, and starting workers costs more than it saves.
+	err = db.Bun.RunInTx(ctx, &sql.TxOptions{ReadOnly: true}, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.ExecContext(ctx, "SET LOCAL max_parallel_workers_per_gather = 0"); err != nil {
+			return err
+		}
+		var err error
+		rows, err = db.search(ctx, tx, orgID, lit, cur, limit)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	hits := make([]model.SearchHit, len(rows))
+	for i, r := range rows {
+		hits[i] = model.SearchHit{ConversationID: r.ConversationID, Seq: r.Seq, GuestName: r.GuestName, Status: model.Status(r.Status),
+			AuthorName: r.AuthorName, Private: r.Private, Snippet: snippetParts(r.Snippet), At: r.At,
+			Cursor: cursor{at: r.At, kind: r.Kind, id: r.ID}.String()}
+	}
+	return hits, nil
+}
+
+func (db *DB) search(ctx context.Context, tx bun.Tx, orgID int64, lit string, cur cursor, limit int) ([]searchRow, error) {
 	msgAt, msgID := cur.bound(1)
-	found, err := db.searchMessages(ctx, orgID, lit, msgAt, msgID, limit)
+	found, err := db.searchMessages(ctx, tx, orgID, lit, msgAt, msgID, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -62,16 +88,10 @@ func (db *DB) Search(ctx context.Context, orgID int64, q, before string, limit i
 	// Written in after formatting, so no "?" in the words is taken for a
 	// placeholder.
 	var rows []searchRow
-	if err := db.rawScan(ctx, strings.ReplaceAll(query, "{{q}}", lit), &rows); err != nil {
+	if err := db.rawScan(ctx, tx, strings.ReplaceAll(query, "{{q}}", lit), &rows); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	hits := make([]model.SearchHit, len(rows))
-	for i, r := range rows {
-		hits[i] = model.SearchHit{ConversationID: r.ConversationID, Seq: r.Seq, GuestName: r.GuestName, Status: model.Status(r.Status),
-			AuthorName: r.AuthorName, Private: r.Private, Snippet: snippetParts(r.Snippet), At: r.At,
-			Cursor: cursor{at: r.At, kind: r.Kind, id: r.ID}.String()}
-	}
-	return hits, nil
+	return rows, nil
 }
 
 type searchRow struct {
@@ -153,13 +173,13 @@ type messageHit struct {
 // unknown one and may walk a million rows for it, so the word index is
 // asked first, capped; only words too common for the cap are searched by
 // walking back in time.
-func (db *DB) searchMessages(ctx context.Context, orgID int64, lit string, at time.Time, id int64, limit int) ([]messageHit, error) {
+func (db *DB) searchMessages(ctx context.Context, tx bun.Tx, orgID int64, lit string, at time.Time, id int64, limit int) ([]messageHit, error) {
 	where := db.Bun.QueryGen().FormatQuery("ms.organization_id = ? AND (ms.created_at, ms.message_id) < (?, ?)", orgID, at, id) +
 		" AND ms.doc @@ " + lit
 	var hits []messageHit
 	// OFFSET 0 keeps the planner from pulling the ORDER BY into the
 	// capped scan.
-	if err := db.rawScan(ctx, fmt.Sprintf(`SELECT message_id, created_at FROM
+	if err := db.rawScan(ctx, tx, fmt.Sprintf(`SELECT message_id, created_at FROM
 		(SELECT ms.message_id, ms.created_at FROM message_search ms WHERE %s LIMIT %d OFFSET 0) f`, where, wordIndexCap), &hits); err != nil {
 		return nil, fmt.Errorf("search messages: %w", err)
 	}
@@ -173,7 +193,7 @@ func (db *DB) searchMessages(ctx context.Context, orgID int64, lit string, at ti
 		return hits[:min(limit, len(hits))], nil
 	}
 	hits = hits[:0]
-	if err := db.rawScan(ctx, fmt.Sprintf(`SELECT ms.message_id, ms.created_at FROM message_search ms WHERE %s
+	if err := db.rawScan(ctx, tx, fmt.Sprintf(`SELECT ms.message_id, ms.created_at FROM message_search ms WHERE %s
 		ORDER BY ms.created_at DESC, ms.message_id DESC LIMIT %d`, where, limit), &hits); err != nil {
 		return nil, fmt.Errorf("search messages: %w", err)
 	}
@@ -182,8 +202,8 @@ func (db *DB) searchMessages(ctx context.Context, orgID int64, lit string, at ti
 
 // rawScan runs SQL that is already formatted: bun would take a "?" inside
 // a search's words for a placeholder.
-func (db *DB) rawScan(ctx context.Context, query string, dest any) error {
-	rows, err := db.Bun.DB.QueryContext(ctx, query)
+func (db *DB) rawScan(ctx context.Context, tx bun.Tx, query string, dest any) error {
+	rows, err := tx.Tx.QueryContext(ctx, query) // the raw *sql.Tx: no formatting
 	if err != nil {
 		return err
 	}
