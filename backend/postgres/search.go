@@ -78,11 +78,18 @@ func (db *DB) search(ctx context.Context, tx bun.Tx, orgID int64, lit string, cu
 	for i, f := range found {
 		ids[i], ats[i] = f.ID, f.At
 	}
+	// The services are few: their ids are looked up first and written in,
+	// so the planner knows whether any conversation can match by one.
+	services := []int64{}
+	if err := db.rawScan(ctx, tx, db.Bun.QueryGen().FormatQuery("SELECT id FROM services WHERE organization_id = ?", orgID)+
+		" AND frontdesk_tag_doc(name) @@ "+lit, &services); err != nil {
+		return nil, fmt.Errorf("search services: %w", err)
+	}
 	convAt, convID := cur.bound(0)
 	query := db.Bun.QueryGen().FormatQuery(searchSQL,
 		pgdialect.Array(ids), pgdialect.Array(ats), // msg
 		orgID, convAt, convID, limit, // by_guest
-		orgID, orgID, convAt, convID, limit, // by_service
+		orgID, pgdialect.Array(services), convAt, convID, limit, // by_service
 		orgID, convAt, convID, limit, // by_company
 		limit)
 	// Written in after formatting, so no "?" in the words is taken for a
@@ -116,22 +123,21 @@ WITH msg AS (
 ),
 by_guest AS (
 	SELECT c.id, c.updated_at FROM conversations c
-	WHERE c.guest_id IN (SELECT g.id FROM guests g WHERE g.organization_id = ?
-		AND frontdesk_guest_doc(g.name, g.company, g.email, g.phone) @@ {{q}})
+	WHERE c.guest_id = ANY(ARRAY(SELECT g.id FROM guests g WHERE g.organization_id = ?
+		AND frontdesk_guest_doc(g.name, g.company, g.email, g.phone) @@ {{q}}))
 	  AND (c.updated_at, c.id) < (?, ?)
 	ORDER BY c.updated_at DESC, c.id DESC LIMIT ?
 ),
 by_service AS (
 	SELECT c.id, c.updated_at FROM conversations c
-	WHERE c.organization_id = ? AND c.service_id IN (SELECT s.id FROM services s WHERE s.organization_id = ?
-		AND frontdesk_tag_doc(s.name) @@ {{q}})
+	WHERE c.organization_id = ? AND c.service_id = ANY(?::bigint[])
 	  AND (c.updated_at, c.id) < (?, ?)
 	ORDER BY c.updated_at DESC, c.id DESC LIMIT ?
 ),
 by_company AS (
 	SELECT c.id, c.updated_at FROM conversations c
-	WHERE c.id IN (SELECT cc.conversation_id FROM conversation_crm cc WHERE cc.organization_id = ?
-		AND frontdesk_tag_doc(cc.company_name) @@ {{q}})
+	WHERE c.id = ANY(ARRAY(SELECT cc.conversation_id FROM conversation_crm cc WHERE cc.organization_id = ?
+		AND frontdesk_tag_doc(cc.company_name) @@ {{q}}))
 	  AND (c.updated_at, c.id) < (?, ?)
 	ORDER BY c.updated_at DESC, c.id DESC LIMIT ?
 ),

@@ -50,7 +50,15 @@ func TestSearch(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	name := "Buchhaltung"
+	svc, err := db.CreateService(ctx, acme.ID, postgres.ServiceSpec{Name: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
 	jurgen := start(acme.ID, "a", model.Guest{Name: "Jürgen Müller", Email: "j.mueller@example.com", Phone: "+49 30 1234567"})
+	if _, err := db.Bun.ExecContext(ctx, "UPDATE conversations SET service_id = ? WHERE id = ?", svc.ID, jurgen); err != nil {
+		t.Fatal(err)
+	}
 	say(acme.ID, jurgen, "Hallo, ich habe eine Frage zur Rechnung", false)
 	say(acme.ID, jurgen, "Herr Müller braucht eine Gutschrift, bitte prüfen", true)
 	cafe := start(acme.ID, "b", model.Guest{Name: "Zoë"})
