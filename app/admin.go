@@ -13,7 +13,7 @@ const (
 	// first section.
 	PathSettings = "/settings"
 
-	settingsPattern = `^/settings/(agents|services|widgets|organization|crm|replies|satisfaction)$`
+	settingsPattern = `^/settings/(agents|services|widgets|organization|crm|integrations|replies|satisfaction)$`
 )
 
 // settingsSections are the parts of Settings, in the order of their tabs.
@@ -27,6 +27,7 @@ var settingsSections = []struct {
 	{"widgets", "Widgets", false},
 	{"organization", "Organization", false},
 	{"crm", "CRM", false},
+	{"integrations", "Integrations", false},
 	{"replies", "Saved replies", true},
 	{"satisfaction", "Satisfaction", false},
 }
@@ -44,8 +45,8 @@ func settingsSection(path string) string {
 }
 
 // settings is the admins' screen: agents and their licenses, services and
-// their members, widgets with their snippet, the organization's name and
-// the CRM. Agents get a page saying so; the API refuses them anyway.
+// their members, widgets with their snippet, the organization's name, the
+// CRM and the calendar integrations. Agents get a page saying so; the API refuses them anyway.
 type settings struct {
 	goapp.Compo
 
@@ -97,6 +98,8 @@ func (s *settings) Render() goapp.UI {
 		section = &adminOrganization{Name: s.OrgName}
 	case "crm":
 		section = &adminCRM{}
+	case "integrations":
+		section = &adminIntegrations{}
 	default:
 		section = &adminAgents{Me: s.Me.ID, Zone: s.Me.TimeZone}
 	}

@@ -347,6 +347,7 @@ func TestOfflineKey(t *testing.T) {
 		{"GET", "http://x/api/v1/phonebook?q=ann", ""},
 		{"GET", "http://x/api/v1/me/calendar", ""},
 		{"GET", "http://x/api/v1/crm", ""},
+		{"GET", "http://x/api/v1/integrations/calendars", ""},
 		{"GET", "http://x/api/v1/conversations/9/read", ""},
 		{"GET", "http://x/api/v1/conversations/0", ""},
 		{"POST", "http://x/api/v1/conversations/9/messages", ""},

@@ -33,6 +33,7 @@ func TestSettingsSection(t *testing.T) {
 		"/settings/":             "agents",
 		"/settings/services":     "services",
 		"/settings/crm":          "crm",
+		"/settings/integrations": "integrations",
 		"/settings/organization": "organization",
 		"/settings/nope":         "agents",
 	}

@@ -127,12 +127,26 @@ type GuestMeeting struct {
 }
 
 // CalendarSettings is an agent's calendar connection as the app shows it:
-// never the password.
+// never a password or token.
 type CalendarSettings struct {
-	Connected bool   `json:"connected"`
-	URL       string `json:"url,omitempty"`
-	Username  string `json:"username,omitempty"`
-	FeedURL   string `json:"feed_url"`
+	Connected bool `json:"connected"`
+	// Provider is caldav, google or microsoft when connected.
+	Provider string `json:"provider,omitempty"`
+	// URL is a CalDAV connection's address; Username its login, or the
+	// Google or Microsoft account's address.
+	URL      string `json:"url,omitempty"`
+	Username string `json:"username,omitempty"`
+	// Status is "ok" or "needs_reconnect"; StatusMessage says why.
+	Status        string `json:"status,omitempty"`
+	StatusMessage string `json:"status_message,omitempty"`
+	// Calendars are the account's calendars; WriteCalendarID is the one
+	// new meetings go to.
+	Calendars       []ConnectedCalendar `json:"calendars,omitempty"`
+	WriteCalendarID string              `json:"write_calendar_id,omitempty"`
+	// Available lists the OAuth providers an admin has set up (google,
+	// microsoft): the "Connect" buttons the app offers.
+	Available []string `json:"available"`
+	FeedURL   string   `json:"feed_url"`
 }
 
 // CalendarInput connects a CalDAV calendar with an app password.

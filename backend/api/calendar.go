@@ -6,14 +6,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/frontdesk/frontdesk/backend/calendar"
+	"github.com/frontdesk/frontdesk/backend/calendar/caldav"
 	"github.com/frontdesk/frontdesk/backend/calsync"
 	"github.com/frontdesk/frontdesk/backend/invite"
 	"github.com/frontdesk/frontdesk/backend/validate"
 	"github.com/frontdesk/frontdesk/model"
 )
 
-// SetCalendars connects CalDAV calendar sync.
+// SetCalendars connects calendar sync (CalDAV, Google, Microsoft).
 func (s *Server) SetCalendars(c *calsync.Sync) { s.calendars = c }
 
 func (s *Server) feedURL(r *http.Request, rotate bool) (string, error) {
@@ -31,11 +31,14 @@ func (s *Server) getCalendar(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	acct, ok, err := s.db.Calendar(r.Context(), a.ID)
-	if err != nil {
-		return err
+	settings := model.CalendarSettings{Available: []string{}}
+	if s.calendars != nil {
+		if settings, err = s.calendars.Settings(r.Context(), a); err != nil {
+			return err
+		}
 	}
-	writeJSON(w, http.StatusOK, model.CalendarSettings{Connected: ok, URL: acct.URL, Username: acct.Username, FeedURL: feed})
+	settings.FeedURL = feed
+	writeJSON(w, http.StatusOK, settings)
 	return nil
 }
 
@@ -59,7 +62,7 @@ func (s *Server) putCalendar(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a := sessionFrom(r.Context()).Agent
-	if err := s.calendars.Connect(r.Context(), a, calendar.Account{URL: in.URL, Username: in.Username, Password: in.Password}); err != nil {
+	if err := s.calendars.Connect(r.Context(), a, caldav.Account{URL: in.URL, Username: in.Username, Password: in.Password}); err != nil {
 		return err
 	}
 	return s.getCalendar(w, r)
@@ -67,7 +70,11 @@ func (s *Server) putCalendar(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) deleteCalendar(w http.ResponseWriter, r *http.Request) error {
 	a := sessionFrom(r.Context()).Agent
-	if err := s.db.DeleteCalendar(r.Context(), a.OrganizationID, a.ID); err != nil {
+	if s.calendars == nil {
+		if err := s.db.DeleteCalendar(r.Context(), a.OrganizationID, a.ID); err != nil {
+			return err
+		}
+	} else if err := s.calendars.Disconnect(r.Context(), a); err != nil {
 		return err
 	}
 	return s.getCalendar(w, r)

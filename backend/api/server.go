@@ -175,6 +175,7 @@ func (s *Server) routes() {
 	s.mux.Handle("DELETE /api/v1/me/calendar", s.agentOnly(s.deleteCalendar))
 	s.mux.Handle("POST /api/v1/me/calendar/feed", s.agentOnly(s.rotateFeed))
 	s.mux.Handle("GET /feeds/{file}", s.public(s.feed))
+	s.calendarRoutes()
 
 	s.mux.Handle("GET /api/v1/me/availability", s.agentOnly(s.getAvailability))
 	s.mux.Handle("PUT /api/v1/me/availability", s.agentOnly(s.putAvailability))

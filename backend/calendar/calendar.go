@@ -1,48 +1,80 @@
+// Package calendar is what Frontdesk knows about agents' own calendars,
+// whoever hosts them: the meeting it writes there (Event), the busy time it
+// reads back (Busy, honouring the agent's answer to invitations), and Conn,
+// the interface each provider package implements for one connected account.
+//
+// The providers are caldav (iCloud, Fastmail, Nextcloud… with an app
+// password), google (Google Calendar API v3) and microsoft (Microsoft Graph
+// v1.0), the last two connected with OAuth (package oauth). Package calsync
+// drives them: it writes meetings as jobs, keeps each agent's busy time in
+// Frontdesk's own store and follows the providers' change notifications.
+//
+// # The busy rule
+//
+// An event in an agent's calendar takes the agent's time only when it is
+// not shown as free (transparent), not cancelled, and the agent organises
+// it, is not among its attendees, or has accepted it ("Yes"). Invitations
+// still awaiting an answer, answered "maybe" or declined leave the time
+// free, as the product's user guide says of Google Calendar. Frontdesk's own
+// meetings are left out: the booking service counts them from its records.
 package calendar
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
-	"fmt"
-	"log/slog"
-	"net/http"
-	"net/url"
-	"strings"
 	"time"
-
-	"github.com/emersion/go-webdav/caldav"
 )
 
-// Account is how to reach one agent's calendar.
-type Account struct {
-	// URL is the calendar collection, or a principal, calendar home or
-	// server root URL from which the first calendar that holds events is
-	// discovered.
-	URL string
-	// Username and Password log in with HTTP basic authentication; the
-	// password is an app-specific password, never the account's own.
-	Username, Password string
+// Provider names a kind of calendar service.
+type Provider string
+
+// The providers an agent can connect.
+const (
+	CalDAV    Provider = "caldav"
+	Google    Provider = "google"
+	Microsoft Provider = "microsoft"
+)
+
+// Valid reports whether p is one of the providers above.
+func (p Provider) Valid() bool { return p == CalDAV || p == Google || p == Microsoft }
+
+// Title is how the agent app names the provider.
+func (p Provider) Title() string {
+	switch p {
+	case Google:
+		return "Google Calendar"
+	case Microsoft:
+		return "Microsoft 365"
+	case CalDAV:
+		return "CalDAV calendar"
+	}
+	return string(p)
 }
 
 // Event is a meeting as Frontdesk writes it into an agent's calendar.
 type Event struct {
 	// UID is the meeting's iCalendar UID, the same as in the invitation
-	// emails, so calendar clients see one event. Sequence is bumped by the
-	// caller on every change.
-	UID      string
+	// emails. Providers derive their own event ids from it so that a
+	// retried write finds the event the first attempt made.
+	UID string
+	// Sequence is bumped by Frontdesk on every change.
 	Sequence int
-	// Start and End are instants; they are written in UTC and shown by
-	// calendar clients in the viewer's zone.
-	Start, End                    time.Time
-	Summary, Description, URL     string
+	// Start and End are instants; TimeZone is the meeting's IANA zone, for
+	// providers that show events in the zone they were made in.
+	Start, End time.Time
+	TimeZone   string
+	Summary    string
+	// Description is plain text; it carries the conversation link.
+	Description string
+	// URL is the conversation's address.
+	URL string
+	// Location is where the meeting takes place, as text (an address, a
+	// phone number or a link); empty for none.
+	Location                      string
 	OrganizerName, OrganizerEmail string
-	Attendees                     []Attendee
-	// Cancelled keeps the event with STATUS:CANCELLED instead of deleting
-	// it, as calendar clients do for a cancelled invitation.
-	Cancelled bool
+	// Attendees are the guests. Providers that would email them an
+	// invitation of their own leave them out of the event and name them in
+	// the description instead: Frontdesk's emails are the invitations.
+	Attendees []Attendee
 }
 
 // Attendee is a meeting participant.
@@ -50,231 +82,116 @@ type Attendee struct {
 	Name, Email string
 }
 
-// Options configure a Client. The zero value is usable.
-type Options struct {
-	// Timeout bounds each HTTP request, including reading the answer.
-	// Default 10 s.
-	Timeout time.Duration
-	// Transport carries the requests; default http.DefaultTransport.
-	Transport http.RoundTripper
-	// CacheTTL is how long Busy answers are reused. Default 60 s; a
-	// negative value disables the cache.
-	CacheTTL time.Duration
-	// CacheSize bounds the number of cached Busy answers. Default 1024.
-	CacheSize int
-	// OwnEvent reports whether a UID is one Frontdesk itself wrote. Busy
-	// leaves such events out: the booking service counts its meetings from
-	// its own records, and a meeting being rescheduled must not be blocked
-	// by its own old copy.
-	OwnEvent func(uid string) bool
-	// Logger receives warnings about events that could not be read.
-	// Default slog.Default().
-	Logger *slog.Logger
-	// Now is the clock for the cache; default time.Now.
-	Now func() time.Time
+// GuestLine is the attendees in one line of text, for providers that
+// cannot list them without inviting them.
+func (e Event) GuestLine() string {
+	line := ""
+	for i, a := range e.Attendees {
+		if i > 0 {
+			line += ", "
+		}
+		switch {
+		case a.Name != "" && a.Email != "":
+			line += a.Name + " <" + a.Email + ">"
+		case a.Email != "":
+			line += a.Email
+		default:
+			line += a.Name
+		}
+	}
+	return line
 }
 
-// Client talks CalDAV to agents' calendars. It is safe for concurrent use;
-// one Client serves every account.
-type Client struct {
-	http     *http.Client
-	ownEvent func(string) bool
-	log      *slog.Logger
-	now      func() time.Time
-
-	busy        *busyCache
-	collections *collectionCache
+// Info describes one calendar of a connected account.
+type Info struct {
+	// ID is the provider's id of the calendar.
+	ID   string
+	Name string
+	// Primary is the account's main calendar: where meetings go and what
+	// counts as busy unless the agent chooses otherwise.
+	Primary bool
+	// Writable says whether Frontdesk may add events to it.
+	Writable bool
+	// TimeZone is the calendar's IANA zone, when the provider says.
+	TimeZone string
+	// Owner is the address of the account that owns the calendar, when
+	// the provider says; the primary calendar's owner names the account.
+	Owner string
 }
 
-// New returns a Client.
-func New(opts Options) *Client {
-	if opts.Timeout <= 0 {
-		opts.Timeout = 10 * time.Second
-	}
-	if opts.Transport == nil {
-		opts.Transport = http.DefaultTransport
-	}
-	if opts.CacheTTL == 0 {
-		opts.CacheTTL = time.Minute
-	}
-	if opts.CacheSize <= 0 {
-		opts.CacheSize = 1024
-	}
-	if opts.OwnEvent == nil {
-		opts.OwnEvent = func(string) bool { return false }
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.Default()
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	return &Client{
-		http:        &http.Client{Transport: opts.Transport, Timeout: opts.Timeout},
-		ownEvent:    opts.OwnEvent,
-		log:         opts.Logger,
-		now:         opts.Now,
-		busy:        newBusyCache(opts.CacheTTL, opts.CacheSize, opts.Now),
-		collections: newCollectionCache(opts.CacheSize),
-	}
+// Window is the span of time whose busy time Frontdesk keeps.
+type Window struct {
+	From, To time.Time
 }
 
-// Check tests an account the way the settings form's "Test connection"
-// button needs: it finds the calendar afresh and reads from it, and returns
-// an error wrapping ErrUnauthorized, ErrForbidden, ErrNotFound,
-// ErrNoCalendar, ErrUnreachable or ErrBadAccount when it cannot.
-func (c *Client) Check(ctx context.Context, acct Account) error {
-	a, err := c.open(acct)
-	if err != nil {
-		return fmt.Errorf("calendar: check: %w", err)
-	}
-	coll, err := a.discover(ctx)
-	if err != nil {
-		return fmt.Errorf("calendar: check %s: %w", redact(a.base), err)
-	}
-	c.collections.put(a.key, coll)
-	now := c.now()
-	if _, err := a.query(ctx, coll, now, now.Add(time.Minute)); err != nil {
-		return fmt.Errorf("calendar: check %s: read events: %w", redact(coll), err)
-	}
-	return nil
+// Changes is what one sync of a calendar learned.
+type Changes struct {
+	// Full means Busy is everything in the window: whatever was stored for
+	// the calendar before is replaced. Otherwise Busy holds only the events
+	// that changed since the cursor.
+	Full bool
+	Busy []Busy
+	// Cursor is handed to the next Changes call: Google's sync token,
+	// Graph's delta link. Empty when the provider has none (CalDAV), so
+	// every sync is a full one.
+	Cursor string
 }
 
-// Put writes e into the account's calendar, creating it or replacing the
-// previous version with the same UID in place. The caller bumps Sequence on
-// every change so calendar clients take the new version.
-func (c *Client) Put(ctx context.Context, acct Account, e Event) error {
-	if err := e.validate(); err != nil {
-		return fmt.Errorf("calendar: put event: %w", err)
-	}
-	a, err := c.open(acct)
-	if err != nil {
-		return fmt.Errorf("calendar: put event %s: %w", e.UID, err)
-	}
-	body, err := e.encode(c.now())
-	if err != nil {
-		return fmt.Errorf("calendar: put event %s: %w", e.UID, err)
-	}
-	coll, err := c.collection(ctx, a)
-	if err != nil {
-		return fmt.Errorf("calendar: put event %s: %w", e.UID, err)
-	}
-	defer c.busy.invalidate(a.key)
-	// A plain PUT rather than go-webdav's PutCalendarObject, which fails
-	// after a successful write when the server answers with a weak ETag.
-	target := coll.JoinPath(objectName(e.UID))
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, target.String(), bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("calendar: put event %s: %w", e.UID, err)
-	}
-	req.Header.Set("Content-Type", "text/calendar; charset=utf-8")
-	resp, err := a.http.Do(req)
-	if err != nil {
-		c.collections.forget(a.key, err)
-		return fmt.Errorf("calendar: put event %s to %s: %w", e.UID, redact(coll), err)
-	}
-	resp.Body.Close()
-	return nil
+// Busy is one event, or one occurrence of a recurring event, as the busy
+// store sees it.
+type Busy struct {
+	// ID identifies the event in its calendar; a later change or deletion
+	// of the same event carries the same ID.
+	ID         string
+	Start, End time.Time
+	// Blocks is the busy rule's verdict. False for an event that no longer
+	// takes the agent's time: deleted, cancelled, free, not accepted, or
+	// one of Frontdesk's own.
+	Blocks bool
 }
 
-// Delete removes the event with uid from the account's calendar. An event
-// that is not there is no error: the outcome is the same.
-func (c *Client) Delete(ctx context.Context, acct Account, uid string) error {
-	a, err := c.open(acct)
-	if err != nil {
-		return fmt.Errorf("calendar: delete event %s: %w", uid, err)
-	}
-	coll, err := c.collection(ctx, a)
-	if err != nil {
-		return fmt.Errorf("calendar: delete event %s: %w", uid, err)
-	}
-	defer c.busy.invalidate(a.key)
-	cl, err := a.caldav(coll)
-	if err != nil {
-		return fmt.Errorf("calendar: delete event %s: %w", uid, err)
-	}
-	if err := cl.RemoveAll(ctx, coll.JoinPath(objectName(uid)).Path); err != nil && !errors.Is(err, ErrNotFound) {
-		return fmt.Errorf("calendar: delete event %s from %s: %w", uid, redact(coll), err)
-	}
-	return nil
+// Conn is one agent's account at a calendar provider. Errors are *Error
+// where the provider said something; callers test them with AsError.
+type Conn interface {
+	// Calendars lists the account's calendars.
+	Calendars(ctx context.Context) ([]Info, error)
+	// Changes reads what changed in a calendar since cursor, or everything
+	// in w when cursor is empty or the provider no longer knows it.
+	Changes(ctx context.Context, calendarID, cursor string, w Window) (Changes, error)
+	// Put writes e into a calendar: it creates the event when eventID is
+	// empty (idempotently: a second create of the same UID updates the
+	// first) and updates eventID in place otherwise. It returns the event's
+	// id. The provider sends no invitations of its own.
+	Put(ctx context.Context, calendarID, eventID string, e Event) (string, error)
+	// Delete removes an event; one that is already gone is no error.
+	Delete(ctx context.Context, calendarID, eventID string) error
 }
 
-// Get reads back the event with uid that Put wrote. It fails with
-// ErrNotFound when there is none.
-func (c *Client) Get(ctx context.Context, acct Account, uid string) (Event, error) {
-	a, err := c.open(acct)
-	if err != nil {
-		return Event{}, fmt.Errorf("calendar: get event %s: %w", uid, err)
-	}
-	coll, err := c.collection(ctx, a)
-	if err != nil {
-		return Event{}, fmt.Errorf("calendar: get event %s: %w", uid, err)
-	}
-	cl, err := a.caldav(coll)
-	if err != nil {
-		return Event{}, fmt.Errorf("calendar: get event %s: %w", uid, err)
-	}
-	obj, err := cl.GetCalendarObject(ctx, coll.JoinPath(objectName(uid)).Path)
-	if err != nil {
-		return Event{}, fmt.Errorf("calendar: get event %s from %s: %w", uid, redact(coll), err)
-	}
-	e, err := decodeEvent(obj.Data)
-	if err != nil {
-		return Event{}, fmt.Errorf("calendar: get event %s: %w", uid, err)
-	}
-	return e, nil
+// Channel is a subscription to a calendar's change notifications.
+type Channel struct {
+	// ID is the channel's or subscription's id; notifications carry it.
+	ID string
+	// ResourceID is the provider's id of the watched resource (Google),
+	// needed to stop the channel.
+	ResourceID string
+	CalendarID string
+	// Address is where the provider posts notifications.
+	Address string
+	// Token comes back with every notification (Google's channel token,
+	// Graph's clientState): only Frontdesk and the provider know it.
+	Token   string
+	Expires time.Time
 }
 
-// account is an Account ready for requests.
-type account struct {
-	key  string // identifies the account in the caches, without the password
-	base *url.URL
-	http *authClient
-}
-
-func (c *Client) open(acct Account) (*account, error) {
-	u, err := url.Parse(strings.TrimSpace(acct.URL))
-	switch {
-	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
-		return nil, fmt.Errorf("%w: the URL must start with https://", ErrBadAccount)
-	case u.User != nil:
-		return nil, fmt.Errorf("%w: put the username and password in their own fields, not in the URL", ErrBadAccount)
-	case acct.Username == "":
-		return nil, fmt.Errorf("%w: the username is empty", ErrBadAccount)
-	case acct.Password == "":
-		return nil, fmt.Errorf("%w: the app password is empty", ErrBadAccount)
-	}
-	// The password is part of the key so that answers fetched with an old
-	// password are never served for a new one, but only as a hash, since
-	// keys end up in memory dumps and debuggers.
-	pw := sha256.Sum256([]byte(acct.Password))
-	return &account{
-		key:  u.String() + "\x00" + acct.Username + "\x00" + hex.EncodeToString(pw[:8]),
-		base: u,
-		http: &authClient{http: c.http, username: acct.Username, password: acct.Password},
-	}, nil
-}
-
-// caldav returns a go-webdav client rooted at u; paths given to it are
-// resolved against u's scheme and host.
-func (a *account) caldav(u *url.URL) (*caldav.Client, error) {
-	cl, err := caldav.NewClient(a.http, u.String())
-	if err != nil {
-		return nil, fmt.Errorf("caldav client: %w", err)
-	}
-	return cl, nil
-}
-
-// collection returns the account's calendar collection, discovering it on
-// first use.
-func (c *Client) collection(ctx context.Context, a *account) (*url.URL, error) {
-	if u, ok := c.collections.get(a.key); ok {
-		return u, nil
-	}
-	u, err := a.discover(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c.collections.put(a.key, u)
-	return u, nil
+// Watcher is a Conn whose provider posts change notifications.
+type Watcher interface {
+	// Watch subscribes to a calendar's changes; ch carries the address,
+	// token and wanted expiry, and comes back with the provider's ids and
+	// the expiry it granted.
+	Watch(ctx context.Context, ch Channel) (Channel, error)
+	// Renew extends a subscription until about until. The result may be a
+	// new channel (Google cannot extend one); the caller then stops the old.
+	Renew(ctx context.Context, ch Channel, until time.Time) (Channel, error)
+	// Unwatch ends a subscription; one already gone is no error.
+	Unwatch(ctx context.Context, ch Channel) error
 }

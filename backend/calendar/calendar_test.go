@@ -1,230 +1,70 @@
 package calendar_test
 
 import (
-	"context"
 	"errors"
-	"net"
+	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/frontdesk/frontdesk/backend/calendar"
-	"github.com/frontdesk/frontdesk/backend/radicaletest"
 )
 
-func account(s *radicaletest.Server, url string) calendar.Account {
-	return calendar.Account{URL: url, Username: s.User, Password: s.Password}
-}
-
-func meeting(uid string, seq int, start time.Time) calendar.Event {
-	return calendar.Event{
-		UID:            uid,
-		Sequence:       seq,
-		Start:          start,
-		End:            start.Add(30 * time.Minute),
-		Summary:        "Meeting with Guest; \"quoted\", comma",
-		Description:    "Booked on the website.\nSecond line.",
-		URL:            "https://frontdesk.example/app/conversations/7",
-		OrganizerName:  "Ada Agent",
-		OrganizerEmail: "ada@example.com",
-		Attendees:      []calendar.Attendee{{Name: `Gus "G" Guest`, Email: "gus@example.org"}},
-	}
-}
-
-func TestPutUpdateDelete(t *testing.T) {
-	srv := radicaletest.Start(t)
-	ctx := context.Background()
-	c := calendar.New(calendar.Options{})
-	acct := account(srv, srv.CalendarURL)
-	const uid = "meeting-42@frontdesk.example"
-
-	first := meeting(uid, 0, time.Date(2031, 5, 6, 9, 0, 0, 0, time.UTC))
-	if err := c.Put(ctx, acct, first); err != nil {
-		t.Fatal(err)
-	}
-	got, err := c.Get(ctx, acct, uid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	assertEvent(t, got, first)
-	objs := srv.Objects(t)
-	if len(objs) != 1 {
-		t.Fatalf("calendar holds %d objects after the first put, want 1", len(objs))
-	}
-	for name, ics := range objs {
-		for _, want := range []string{"UID:" + uid, "SEQUENCE:0", "SCHEDULE-AGENT=CLIENT", "PARTSTAT=ACCEPTED", "mailto:gus@example.org"} {
-			if !strings.Contains(ics, want) {
-				t.Errorf("stored %s lacks %q:\n%s", name, want, ics)
-			}
-		}
-		if strings.Contains(ics, "METHOD:") {
-			t.Errorf("stored object has a METHOD, which CalDAV forbids:\n%s", ics)
-		}
-	}
-
-	moved := meeting(uid, 1, time.Date(2031, 5, 7, 14, 30, 0, 0, time.UTC))
-	moved.End = moved.Start.Add(time.Hour)
-	if err := c.Put(ctx, acct, moved); err != nil {
-		t.Fatal(err)
-	}
-	got, err = c.Get(ctx, acct, uid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	assertEvent(t, got, moved)
-	objs = srv.Objects(t)
-	if len(objs) != 1 {
-		t.Fatalf("calendar holds %d objects after the update, want the one event moved", len(objs))
-	}
-	for _, ics := range objs {
-		if !strings.Contains(ics, "SEQUENCE:1") || !strings.Contains(ics, "DTSTART:20310507T143000Z") {
-			t.Errorf("stored event was not replaced:\n%s", ics)
-		}
-	}
-
-	cancelled := moved
-	cancelled.Sequence, cancelled.Cancelled = 2, true
-	if err := c.Put(ctx, acct, cancelled); err != nil {
-		t.Fatal(err)
-	}
-	if got, err = c.Get(ctx, acct, uid); err != nil || !got.Cancelled {
-		t.Fatalf("Get after cancelling = %+v, %v", got, err)
-	}
-
-	if err := c.Delete(ctx, acct, uid); err != nil {
-		t.Fatal(err)
-	}
-	if objs := srv.Objects(t); len(objs) != 0 {
-		t.Fatalf("calendar still holds %v after delete", objs)
-	}
-	if _, err := c.Get(ctx, acct, uid); !errors.Is(err, calendar.ErrNotFound) {
-		t.Fatalf("Get after delete: %v, want ErrNotFound", err)
-	}
-	if err := c.Delete(ctx, acct, uid); err != nil {
-		t.Fatalf("deleting a deleted event: %v", err)
-	}
-}
-
-func assertEvent(t *testing.T, got, want calendar.Event) {
-	t.Helper()
-	if got.UID != want.UID || got.Sequence != want.Sequence || !got.Start.Equal(want.Start) || !got.End.Equal(want.End) ||
-		got.Summary != want.Summary || got.Description != want.Description || got.URL != want.URL ||
-		got.OrganizerName != want.OrganizerName || got.OrganizerEmail != want.OrganizerEmail || got.Cancelled != want.Cancelled {
-		t.Errorf("read back\n%+v\nwant\n%+v", got, want)
-	}
-	if len(got.Attendees) != 1 || got.Attendees[0].Email != want.Attendees[0].Email || got.Attendees[0].Name != `Gus 'G' Guest` {
-		t.Errorf("attendees = %+v", got.Attendees)
-	}
-}
-
-func TestPutRefusesBadEvents(t *testing.T) {
-	c := calendar.New(calendar.Options{})
-	acct := calendar.Account{URL: "http://127.0.0.1:1/", Username: "u", Password: "p"}
-	start := time.Date(2031, 1, 1, 9, 0, 0, 0, time.UTC)
-	for name, e := range map[string]calendar.Event{
-		"no UID":         {Start: start, End: start.Add(time.Hour)},
-		"UID with break": {UID: "a\nb", Start: start, End: start.Add(time.Hour)},
-		"ends at start":  {UID: "x", Start: start, End: start},
-		"no times":       {UID: "x"},
-	} {
-		if err := c.Put(context.Background(), acct, e); err == nil || errors.Is(err, calendar.ErrUnreachable) {
-			t.Errorf("%s: Put = %v, want a validation error before any request", name, err)
-		}
-	}
-}
-
-func TestDiscovery(t *testing.T) {
-	srv := radicaletest.Start(t)
-	ctx := context.Background()
-	start := time.Date(2031, 6, 2, 8, 0, 0, 0, time.UTC)
-	for i, url := range []string{
-		srv.CalendarURL,
-		strings.TrimSuffix(srv.CalendarURL, "/"),
-		srv.PrincipalURL,
-		srv.URL,
-		srv.URL + "/",
-	} {
-		t.Run(url, func(t *testing.T) {
-			c := calendar.New(calendar.Options{})
-			acct := account(srv, url)
-			if err := c.Check(ctx, acct); err != nil {
-				t.Fatalf("Check: %v", err)
-			}
-			uid := "discovery-" + string(rune('a'+i))
-			if err := c.Put(ctx, acct, meeting(uid, 0, start)); err != nil {
-				t.Fatal(err)
-			}
-			found := false
-			for _, ics := range srv.Objects(t) {
-				found = found || strings.Contains(ics, "UID:"+uid)
-			}
-			if !found {
-				t.Fatalf("event put through %s is not in the calendar %s", url, srv.CalendarURL)
-			}
-		})
-	}
-}
-
-func TestCheckErrors(t *testing.T) {
-	srv := radicaletest.Start(t)
-	closed := closedPort(t)
-	release := make(chan struct{})
-	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-release:
-		}
-	}))
-	t.Cleanup(slow.Close)
-	t.Cleanup(func() { close(release) }) // runs first: lets Close return
-	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte("<html>a web page</html>"))
-	}))
-	t.Cleanup(web.Close)
-
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2031, 1, 1, 12, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
-		name    string
-		acct    calendar.Account
-		want    error
-		message string
+		header string
+		want   time.Duration
 	}{
-		{"wrong password", calendar.Account{URL: srv.CalendarURL, Username: srv.User, Password: "wrong-" + srv.Password}, calendar.ErrUnauthorized, "the calendar refused the username or app password"},
-		{"wrong user", calendar.Account{URL: srv.PrincipalURL, Username: "mallory", Password: srv.Password}, calendar.ErrUnauthorized, "the calendar refused the username or app password"},
-		{"no such calendar", account(srv, srv.CalendarURL+"nope/"), calendar.ErrNotFound, "no calendar at this URL"},
-		{"another user's calendar", account(srv, srv.URL+"/someone/work/"), calendar.ErrForbidden, ""},
-		{"not a WebDAV server", account(srv, web.URL), calendar.ErrNotFound, "no calendar at this URL"},
-		{"nothing listening", account(srv, "http://"+closed+"/"), calendar.ErrUnreachable, "could not be reached"},
-		{"no answer in time", account(srv, slow.URL), calendar.ErrUnreachable, "could not be reached"},
-		{"password in URL", calendar.Account{URL: "https://" + srv.User + ":" + srv.Password + "@example.com/", Username: srv.User, Password: srv.Password}, calendar.ErrBadAccount, ""},
-		{"not http", account(srv, "caldav.icloud.com"), calendar.ErrBadAccount, ""},
-		{"no password", calendar.Account{URL: srv.CalendarURL, Username: srv.User}, calendar.ErrBadAccount, ""},
+		{"", 0},
+		{"30", 30 * time.Second},
+		{" 7 ", 7 * time.Second},
+		{"-5", 0},
+		{"soon", 0},
+		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
+		{now.Add(-time.Minute).Format(http.TimeFormat), 0},
+		{"99999999", 24 * time.Hour},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			c := calendar.New(calendar.Options{Timeout: 300 * time.Millisecond})
-			err := c.Check(context.Background(), tc.acct)
-			if !errors.Is(err, tc.want) {
-				t.Fatalf("Check = %v, want %v", err, tc.want)
-			}
-			t.Log(err)
-			if !strings.Contains(err.Error(), tc.message) {
-				t.Errorf("Check = %q, want it to say %q", err, tc.message)
-			}
-			if strings.Contains(err.Error(), srv.Password) {
-				t.Errorf("error %q reveals the password", err)
-			}
-		})
+		h := http.Header{}
+		if tc.header != "" {
+			h.Set("Retry-After", tc.header)
+		}
+		if got := calendar.RetryAfter(h, now); got != tc.want {
+			t.Errorf("Retry-After %q: %s, want %s", tc.header, got, tc.want)
+		}
 	}
 }
 
-// closedPort is a loopback address nothing listens on.
-func closedPort(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+func TestError(t *testing.T) {
+	cause := errors.New("connection reset")
+	err := fmt.Errorf("sync: %w", &calendar.Error{Provider: calendar.Google, Kind: calendar.RateLimited, Status: 429,
+		RetryAfter: time.Second, Message: "Google Calendar asked Frontdesk to slow down", Err: cause})
+	e, ok := calendar.AsError(err)
+	if !ok || e.Kind != calendar.RateLimited || !errors.Is(err, cause) || !calendar.IsKind(err, calendar.RateLimited) || calendar.IsKind(err, calendar.Reconnect) {
+		t.Fatalf("AsError(%v) = %+v, %v", err, e, ok)
 	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
+	if got := e.Error(); got != "google: Google Calendar asked Frontdesk to slow down (rate_limited, HTTP 429): connection reset" {
+		t.Errorf("Error() = %q", got)
+	}
+	if calendar.IsKind(errors.New("plain"), calendar.Unavailable) {
+		t.Error("a plain error has a kind")
+	}
+}
+
+func TestGuestLine(t *testing.T) {
+	e := calendar.Event{Attendees: []calendar.Attendee{{Name: "Gina", Email: "gina@example.com"}, {Email: "hal@example.com"}, {Name: "Ivo"}}}
+	if got := e.GuestLine(); got != "Gina <gina@example.com>, hal@example.com, Ivo" {
+		t.Errorf("GuestLine = %q", got)
+	}
+}
+
+func TestProvider(t *testing.T) {
+	for p, title := range map[calendar.Provider]string{calendar.Google: "Google Calendar", calendar.Microsoft: "Microsoft 365", calendar.CalDAV: "CalDAV calendar"} {
+		if !p.Valid() || p.Title() != title {
+			t.Errorf("%s: valid %v, title %q", p, p.Valid(), p.Title())
+		}
+	}
+	if calendar.Provider("yahoo").Valid() {
+		t.Error("yahoo is a provider")
+	}
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/frontdesk/frontdesk/backend/booking"
-	"github.com/frontdesk/frontdesk/backend/calendar"
+	"github.com/frontdesk/frontdesk/backend/calendar/caldav"
 	"github.com/frontdesk/frontdesk/backend/calsync"
 	"github.com/frontdesk/frontdesk/backend/jobs"
 	"github.com/frontdesk/frontdesk/backend/mail"
@@ -46,8 +46,8 @@ func TestCalendarFollowsMeetings(t *testing.T) {
 	db.SetAvailability(ctx, org.ID, agent.ID, av)
 
 	box, _ := secret.New(make([]byte, secret.KeySize))
-	sync := &calsync.Sync{DB: db, Box: box, BaseURL: base,
-		Client: calendar.New(calendar.Options{OwnEvent: calsync.OwnUID(base), CacheTTL: -1})}
+	sync := &calsync.Sync{DB: db, Box: box, BaseURL: base, Log: log,
+		CalDAV: caldav.New(caldav.Options{OwnEvent: calsync.OwnUID(base)})}
 	n := &notify.Notifier{DB: db, BaseURL: base, Log: log, Calendar: sync}
 	workers := river.NewWorkers()
 	sync.Register(workers)
@@ -69,14 +69,14 @@ func TestCalendarFollowsMeetings(t *testing.T) {
 
 	// A wrong password is refused with the calendar's own words, and
 	// nothing is stored.
-	err = sync.Connect(ctx, agent, calendar.Account{URL: rad.CalendarURL, Username: rad.User, Password: "wrong"})
+	err = sync.Connect(ctx, agent, caldav.Account{URL: rad.CalendarURL, Username: rad.User, Password: "wrong"})
 	if e, ok := model.AsError(err); !ok || e.Code != calsync.CodeCalendar || !strings.Contains(e.Message, "refused") {
 		t.Fatalf("wrong password: %v", err)
 	}
 	if _, ok, _ := db.Calendar(ctx, agent.ID); ok {
 		t.Fatal("a refused calendar was stored")
 	}
-	if err := sync.Connect(ctx, agent, calendar.Account{URL: rad.CalendarURL, Username: rad.User, Password: rad.Password}); err != nil {
+	if err := sync.Connect(ctx, agent, caldav.Account{URL: rad.CalendarURL, Username: rad.User, Password: rad.Password}); err != nil {
 		t.Fatal(err)
 	}
 	stored, _, _ := db.Calendar(ctx, agent.ID)
@@ -91,11 +91,11 @@ func TestCalendarFollowsMeetings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitEvent := func(want func(calendar.Event, error) bool) {
+	waitEvent := func(want func(caldav.Event, error) bool) {
 		t.Helper()
 		deadline := time.Now().Add(10 * time.Second)
 		for {
-			ev, err := sync.Client.Get(ctx, calendar.Account{URL: rad.CalendarURL, Username: rad.User, Password: rad.Password}, b.Meeting.UID)
+			ev, err := sync.CalDAV.Get(ctx, caldav.Account{URL: rad.CalendarURL, Username: rad.User, Password: rad.Password}, b.Meeting.UID)
 			if want(ev, err) {
 				return
 			}
@@ -105,14 +105,14 @@ func TestCalendarFollowsMeetings(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
-	waitEvent(func(ev calendar.Event, err error) bool { return err == nil && ev.Start.Equal(at(10)) })
+	waitEvent(func(ev caldav.Event, err error) bool { return err == nil && ev.Start.Equal(at(10)) })
 
 	rec, _ := db.Meeting(ctx, org.ID, b.Meeting.ID)
 	moved := at(14).Format(time.RFC3339)
 	if _, err := svc.Change(ctx, rec, model.MeetingChange{Start: &moved}, booking.Who{Name: "Anna"}); err != nil {
 		t.Fatal(err)
 	}
-	waitEvent(func(ev calendar.Event, err error) bool {
+	waitEvent(func(ev caldav.Event, err error) bool {
 		return err == nil && ev.Start.Equal(at(14)) && ev.Sequence == 1
 	})
 	if n := len(rad.Objects(t)); n != 1 {
@@ -127,6 +127,17 @@ func TestCalendarFollowsMeetings(t *testing.T) {
 	}
 	rad.PutRaw(t, "accepted.ics", ics("accepted@elsewhere", 12, "ACCEPTED"))
 	rad.PutRaw(t, "pending.ics", ics("pending@elsewhere", 16, "NEEDS-ACTION"))
+	// The store learns them at the sweep's next CalDAV sync, which is due
+	// once the last one is two minutes old.
+	if _, err := db.Bun.NewRaw("UPDATE connected_calendars SET synced_at = now() - interval '3 minutes'").Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := sync.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.WaitIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
 	slots, err := svc.Slots(ctx, "anna", booking.SlotsQuery{From: day.Format(time.DateOnly), To: day.Format(time.DateOnly), Duration: 30, TimeZone: "UTC"})
 	if err != nil {
 		t.Fatal(err)
@@ -143,7 +154,7 @@ func TestCalendarFollowsMeetings(t *testing.T) {
 	if _, err := svc.Cancel(ctx, rec, booking.Who{Name: "Anna"}); err != nil {
 		t.Fatal(err)
 	}
-	waitEvent(func(_ calendar.Event, err error) bool { return err != nil })
+	waitEvent(func(_ caldav.Event, err error) bool { return err != nil })
 	for name := range rad.Objects(t) {
 		if strings.HasPrefix(name, "frontdesk-") {
 			t.Fatalf("cancelled meeting still in the calendar: %s", name)

@@ -93,8 +93,9 @@ func WithRetryPolicy(p river.ClientRetryPolicy) Option {
 	return func(c *config) { c.retryPolicy = p }
 }
 
-// WithPeriodicJobs schedules jobs that recur; River's elected leader
-// inserts them, so each runs once per period across all instances.
+// WithPeriodicJobs adds jobs River inserts on a schedule. Only the elected
+// leader among the instances inserts them, so each runs once per period
+// across the cluster.
 func WithPeriodicJobs(jobs ...*river.PeriodicJob) Option {
 	return func(c *config) { c.periodic = append(c.periodic, jobs...) }
 }

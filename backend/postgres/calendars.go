@@ -8,26 +8,52 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// CalendarAccount is an agent's connected CalDAV calendar; the password
-// stays sealed here.
+// CalendarAccount is an agent's connected calendar: a CalDAV account
+// (URL, username, sealed app password) or a Google or Microsoft account
+// (its address in Username, the sealed refresh token). Secrets stay sealed
+// here.
 type CalendarAccount struct {
-	bun.BaseModel  `bun:"table:agent_calendars"`
-	AgentID        int64 `bun:",pk"`
-	OrganizationID int64
-	URL            string `bun:"url"`
-	Username       string
-	PasswordSealed string
-	CreatedAt      time.Time `bun:",nullzero,default:now()"`
+	bun.BaseModel      `bun:"table:agent_calendars"`
+	AgentID            int64 `bun:",pk"`
+	OrganizationID     int64
+	Provider           string
+	URL                string `bun:"url"`
+	Username           string
+	PasswordSealed     string
+	RefreshTokenSealed string
+	Scopes             string
+	WriteCalendarID    string
+	NeedsReconnectAt   *time.Time
+	ReconnectReason    string
+	CreatedAt          time.Time `bun:",nullzero,default:now()"`
 }
 
-// SetCalendar connects (or replaces) an agent's calendar.
-func (db *DB) SetCalendar(ctx context.Context, acct CalendarAccount) error {
-	_, err := db.Bun.NewInsert().Model(&acct).
+// ConnectCalendar connects an agent's calendar in tx, replacing whatever
+// was connected: the old connection's calendars, busy time, channels and
+// event records go with it, and cals become the new one's calendars.
+func (db *DB) ConnectCalendar(ctx context.Context, tx bun.Tx, acct CalendarAccount, cals []ConnectedCalendar) error {
+	for _, table := range []string{"calendar_events", "connected_calendars"} {
+		if _, err := tx.NewDelete().Table(table).Where("agent_id = ?", acct.AgentID).Exec(ctx); err != nil {
+			return fmt.Errorf("connect calendar: clear %s: %w", table, err)
+		}
+	}
+	acct.NeedsReconnectAt, acct.ReconnectReason = nil, ""
+	_, err := tx.NewInsert().Model(&acct).
 		On("CONFLICT (agent_id) DO UPDATE").
-		Set("url = EXCLUDED.url, username = EXCLUDED.username, password_sealed = EXCLUDED.password_sealed, created_at = now()").
+		Set("provider = EXCLUDED.provider, url = EXCLUDED.url, username = EXCLUDED.username, password_sealed = EXCLUDED.password_sealed").
+		Set("refresh_token_sealed = EXCLUDED.refresh_token_sealed, scopes = EXCLUDED.scopes, write_calendar_id = EXCLUDED.write_calendar_id").
+		Set("needs_reconnect_at = NULL, reconnect_reason = '', created_at = now()").
 		Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("set calendar: %w", translate(err))
+		return fmt.Errorf("connect calendar: %w", translate(err))
+	}
+	for i := range cals {
+		cals[i].AgentID, cals[i].Position = acct.AgentID, i
+	}
+	if len(cals) > 0 {
+		if _, err := tx.NewInsert().Model(&cals).Exec(ctx); err != nil {
+			return fmt.Errorf("connect calendar: calendars: %w", translate(err))
+		}
 	}
 	return nil
 }

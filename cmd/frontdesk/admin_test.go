@@ -646,6 +646,12 @@ func TestAdminA11y(t *testing.T) {
 			chromedp.Click(chromedp.ID("crm-provider-salesforce")),
 			chromedp.WaitVisible(chromedp.ID("crm-sf-url")),
 		}},
+		{"a11y-integrations", []chromedp.Action[chromedp.Void]{
+			chromedp.Click(chromedp.ID("settings-integrations")),
+			chromedp.WaitVisible(chromedp.ID("microsoft-tenant")),
+			chromedp.Click(chromedp.ID("google-save")),
+			chromedp.WaitVisible(chromedp.ID("google-client-id-error")),
+		}},
 		{"a11y-availability", []chromedp.Action[chromedp.Void]{
 			chromedp.Click(chromedp.ID("nav-availability")),
 			chromedp.WaitVisible(chromedp.ID("slot-preview")),

@@ -28,8 +28,6 @@ import (
 	"github.com/frontdesk/frontdesk/assets"
 	"github.com/frontdesk/frontdesk/backend/api"
 	"github.com/frontdesk/frontdesk/backend/booking"
-	"github.com/frontdesk/frontdesk/backend/calendar"
-	"github.com/frontdesk/frontdesk/backend/calsync"
 	"github.com/frontdesk/frontdesk/backend/crmsync"
 	"github.com/frontdesk/frontdesk/backend/jobs"
 	"github.com/frontdesk/frontdesk/backend/mail"
@@ -85,6 +83,9 @@ type Main struct {
 	// HubSpotBaseURL points the HubSpot client elsewhere (tests' loopback
 	// HubSpot).
 	HubSpotBaseURL string
+	// CalendarEndpoints point Google and Microsoft elsewhere (tests'
+	// loopback fakes).
+	CalendarEndpoints calendarEndpoints
 	// OfflineDelay is how long an agent's reply waits for the guest before
 	// it is emailed (tests shorten it); the notifier's default when 0.
 	OfflineDelay time.Duration
@@ -151,8 +152,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	calendars := &calsync.Sync{DB: db, Box: box, BaseURL: m.Config.BaseURL,
-		Client: calendar.New(calendar.Options{OwnEvent: calsync.OwnUID(m.Config.BaseURL), Logger: m.Log})}
+	calendars := m.newCalendars(db, box)
 	crms := &crmsync.Sync{DB: db, Box: box, BaseURL: m.Config.BaseURL, HubSpotBaseURL: m.HubSpotBaseURL}
 	notifier := &notify.Notifier{DB: db, BaseURL: m.Config.BaseURL, Log: m.Log, Calendar: calendars, OfflineDelay: m.OfflineDelay}
 	workers := river.NewWorkers()
@@ -183,7 +183,8 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if m.queue, err = jobs.New(db, workers, m.Log, append([]jobs.Option{cleanup}, m.JobOptions...)...); err != nil {
+	jobOpts := append([]jobs.Option{calendarJobs(calendars), cleanup}, m.JobOptions...)
+	if m.queue, err = jobs.New(db, workers, m.Log, jobOpts...); err != nil {
 		return err
 	}
 	notifier.Queue, calendars.Queue, crms.Queue = m.queue, m.queue, m.queue

@@ -1,8 +1,9 @@
-// Package calendar keeps agents' own calendars in step with their meetings
+// Package caldav keeps agents' own calendars in step with their meetings
 // over CalDAV (RFC 4791): it writes each booked meeting into the agent's
 // calendar, updates it in place on a reschedule and removes or cancels it,
 // and reads the agent's busy times back so the booking page offers only
-// slots the agent is free for.
+// slots the agent is free for. Conn adapts a Client and an account to
+// calendar.Conn, the interface every calendar provider offers.
 //
 // # Connecting a calendar
 //
@@ -31,14 +32,9 @@
 // Frontdesk's tests run against a real Radicale server; the providers above
 // follow the same standard but are not part of the test suite.
 //
-// Google Calendar is not supported for this sync in this version. Google's
-// CalDAV endpoint (https://apidata.googleusercontent.com/caldav/v2/<calendarId>/events)
-// accepts only OAuth 2.0 tokens, not passwords or app passwords, and
-// Frontdesk does not yet do OAuth. A Google Calendar user still gets every
-// meeting: the invitation email Frontdesk sends carries the event, and
-// Google adds it to the calendar; and the agent's subscribable ICS feed can
-// be added in Google Calendar with "From URL". What they do not get is
-// their other Google events blocking booking slots.
+// Google Calendar and Microsoft 365 are connected with OAuth instead (packages
+// calendar/google and calendar/microsoft): Google's CalDAV endpoint accepts
+// only OAuth tokens, not app passwords.
 //
 // # What the agent sees
 //
@@ -56,6 +52,8 @@
 // awaiting an answer, answered "maybe" or declined. This is the rule the
 // product always had for Google Calendar: an invitation counts only once the
 // agent clicks Yes; until then the slot is assumed to be available.
-// Recurring events block every occurrence. Changes made in the calendar
-// show on the booking page within about a minute.
-package calendar
+// Recurring events block every occurrence. Frontdesk reads the busy time
+// into its own store every two minutes (package calsync), so changes made
+// in the calendar show on the booking page within about that, and the
+// booking page never waits for the CalDAV server.
+package caldav

@@ -1,4 +1,4 @@
-package calendar
+package caldav
 
 import (
 	"context"
@@ -37,8 +37,8 @@ import (
 // time zone. A TZID the Go time zone database does not know (a Windows zone
 // name) is read in from's location too.
 //
-// Answers are cached per account and range for Options.CacheTTL; Put and
-// Delete through this Client drop the account's cached answers.
+// Busy asks the server every time: Frontdesk calls it from the periodic
+// sync that fills its busy-time store, never while a guest waits.
 func (c *Client) Busy(ctx context.Context, acct Account, agentEmail string, from, to time.Time) ([]schedule.Interval, error) {
 	if !to.After(from) {
 		return nil, nil
@@ -48,12 +48,6 @@ func (c *Client) Busy(ctx context.Context, acct Account, agentEmail string, from
 		return nil, fmt.Errorf("calendar: busy: %w", err)
 	}
 	agentEmail = strings.ToLower(strings.TrimSpace(agentEmail))
-	key := fmt.Sprintf("%s\x00%d\x00%d\x00%s", agentEmail, from.UnixNano(), to.UnixNano(), from.Location())
-	if busy, ok := c.busy.get(a.key, key); ok {
-		return busy, nil
-	}
-	gen := c.busy.generation(a.key)
-
 	coll, err := c.collection(ctx, a)
 	if err != nil {
 		return nil, fmt.Errorf("calendar: busy: %w", err)
@@ -75,9 +69,7 @@ func (c *Client) Busy(ctx context.Context, acct Account, agentEmail string, from
 		}
 		busy = append(busy, ivs...)
 	}
-	busy = merge(busy)
-	c.busy.put(a.key, key, gen, busy)
-	return slices.Clone(busy), nil
+	return merge(busy), nil
 }
 
 // query runs a calendar-query REPORT for the events overlapping [from, to).

@@ -1,15 +1,14 @@
-package calendar_test
+package caldav_test
 
 import (
 	"context"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/frontdesk/frontdesk/backend/calendar"
+	"github.com/frontdesk/frontdesk/backend/calendar/caldav"
 	"github.com/frontdesk/frontdesk/backend/radicaletest"
 	"github.com/frontdesk/frontdesk/backend/schedule"
 )
@@ -61,7 +60,7 @@ func iv(from, to string) schedule.Interval { return schedule.Interval{Start: utc
 // its own days, and asks for each case's days alone.
 func TestBusy(t *testing.T) {
 	srv := radicaletest.Start(t)
-	c := calendar.New(calendar.Options{
+	c := caldav.New(caldav.Options{
 		OwnEvent: func(uid string) bool { return strings.HasSuffix(uid, "@frontdesk.test") },
 	})
 	acct := account(srv, srv.CalendarURL)
@@ -234,81 +233,10 @@ func TestBusy(t *testing.T) {
 	})
 }
 
-func TestBusyCache(t *testing.T) {
-	srv := radicaletest.Start(t)
-	ctx := context.Background()
-	var mu sync.Mutex
-	now := utc("2031-01-01 00:00")
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	advance := func(d time.Duration) { mu.Lock(); defer mu.Unlock(); now = now.Add(d) }
-	c := calendar.New(calendar.Options{Now: clock, CacheTTL: time.Minute})
-	acct := account(srv, srv.CalendarURL)
-	from, to := utc("2031-02-03 00:00"), utc("2031-02-04 00:00")
-
-	busy := func(want int, why string) {
-		t.Helper()
-		got, err := c.Busy(ctx, acct, agent, from, to)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(got) != want {
-			t.Fatalf("%s: Busy = %s, want %d intervals", why, format(got), want)
-		}
-	}
-
-	busy(0, "empty calendar")
-	srv.PutRaw(t, "outside.ics", vcalendar("UID:outside\nDTSTART:20310203T090000Z\nDTEND:20310203T100000Z"))
-	busy(0, "an event added by another client is not seen while the answer is cached")
-	advance(30 * time.Second)
-	busy(0, "still cached after 30 s")
-	advance(31 * time.Second)
-	busy(1, "seen once the cached answer is a minute old")
-
-	if err := c.Put(ctx, acct, meeting("cache-1", 0, utc("2031-02-03 14:00"))); err != nil {
-		t.Fatal(err)
-	}
-	busy(2, "a Put through the client is seen at once")
-	if err := c.Delete(ctx, acct, "cache-1"); err != nil {
-		t.Fatal(err)
-	}
-	busy(1, "a Delete through the client is seen at once")
-
-	other := calendar.Account{URL: srv.PrincipalURL, Username: srv.User, Password: srv.Password}
-	if _, err := c.Busy(ctx, other, agent, from, to); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Busy(ctx, acct, "someone@example.com", from, to); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func TestBusyCacheIsBounded(t *testing.T) {
-	srv := radicaletest.Start(t)
-	ctx := context.Background()
-	c := calendar.New(calendar.Options{CacheSize: 4})
-	acct := account(srv, srv.CalendarURL)
-	srv.PutRaw(t, "e.ics", vcalendar("UID:e\nDTSTART:20310203T090000Z\nDTEND:20310203T100000Z"))
-	day := utc("2031-02-03 00:00")
-	for i := range 10 {
-		if _, err := c.Busy(ctx, acct, agent, day.Add(time.Duration(i)*time.Minute), day.Add(24*time.Hour)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// The first range was evicted, so a change made elsewhere shows there
-	// at once, while the latest range still answers from the cache.
-	srv.PutRaw(t, "f.ics", vcalendar("UID:f\nDTSTART:20310203T110000Z\nDTEND:20310203T120000Z"))
-	if got, _ := c.Busy(ctx, acct, agent, day, day.Add(24*time.Hour)); len(got) != 2 {
-		t.Errorf("evicted range: Busy = %s, want 2 intervals fetched anew", format(got))
-	}
-	if got, _ := c.Busy(ctx, acct, agent, day.Add(9*time.Minute), day.Add(24*time.Hour)); len(got) != 1 {
-		t.Errorf("recent range: Busy = %s, want the 1 cached interval", format(got))
-	}
-}
-
 func TestBusyErrors(t *testing.T) {
 	srv := radicaletest.Start(t)
-	c := calendar.New(calendar.Options{})
-	bad := calendar.Account{URL: srv.CalendarURL, Username: srv.User, Password: "nope"}
+	c := caldav.New(caldav.Options{})
+	bad := caldav.Account{URL: srv.CalendarURL, Username: srv.User, Password: "nope"}
 	if _, err := c.Busy(context.Background(), bad, agent, utc("2031-01-01 00:00"), utc("2031-01-02 00:00")); err == nil {
 		t.Fatal("Busy with a wrong password succeeded")
 	}
