@@ -35,13 +35,17 @@ type convList struct {
 	waiting []model.Message
 
 	searching bool
+	// noticed is the last guest message told about per conversation. (A
+	// row's LastSeq cannot say it: a list fetched while the message was
+	// on its way already has it.)
+	noticed map[int64]int64
 }
 
 // OnInit runs before the first Render (OnMount runs after it).
 func (c *convList) OnInit() {
 	c.lists = newInboxLists(c.Me)
 	c.lists.reading = c.Selected
-	c.loading, c.errs = map[view]bool{}, map[view]string{}
+	c.loading, c.errs, c.noticed = map[view]bool{}, map[view]string{}, map[int64]int64{}
 	c.view = viewMine
 }
 
@@ -173,8 +177,8 @@ func (c *convList) notice(ctx goapp.Context, m model.Message) {
 	}
 	row, known := c.lists.find(m.ConversationID)
 	switch {
-	case known && m.Seq <= row.LastSeq:
-		return // seen before
+	case m.Seq <= c.noticed[m.ConversationID]:
+		return // told already
 	case !known && m.ConversationID != c.Selected:
 		if c.lists.inflight > 0 {
 			c.waiting = append(c.waiting, m)
@@ -201,6 +205,10 @@ func (c *convList) noticeWaiting(ctx goapp.Context) {
 }
 
 func (c *convList) sendNotice(ctx goapp.Context, m model.Message, row model.Conversation, known bool) {
+	if m.Seq <= c.noticed[m.ConversationID] {
+		return
+	}
+	c.noticed[m.ConversationID] = m.Seq
 	if !c.lists.in(viewMine, m.ConversationID) && !c.lists.in(viewUnassigned, m.ConversationID) && m.ConversationID != c.Selected {
 		return
 	}
