@@ -12,6 +12,7 @@
 package attachments
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -156,7 +157,7 @@ func (s *Service) put(ctx context.Context, f *os.File, size int64, in postgres.N
 		return err
 	}
 	if thumb != nil {
-		if err := s.Store.Put(ctx, in.ThumbKey, strings.NewReader(string(thumb.data)), int64(len(thumb.data)), thumb.contentType); err != nil {
+		if err := s.Store.Put(ctx, in.ThumbKey, bytes.NewReader(thumb.data), int64(len(thumb.data)), thumb.contentType); err != nil {
 			return err
 		}
 	}

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math"
@@ -315,17 +316,17 @@ func (db *DB) SaveReply(ctx context.Context, orgID, agentID, id int64, in model.
 	if in.Personal {
 		row.AgentID = &agentID
 	}
+	var res sql.Result
 	var err error
 	if id == 0 {
-		_, err = db.Bun.NewInsert().Model(&row).Returning("*").Exec(ctx)
+		res, err = db.Bun.NewInsert().Model(&row).Returning("*").Exec(ctx)
 	} else {
-		var res interface{ RowsAffected() (int64, error) }
 		res, err = db.Bun.NewUpdate().Model(&row).Column("title", "body", "agent_id", "updated_at").
 			Where("organization_id = ? AND id = ?", orgID, id).Returning("*").Exec(ctx)
-		if err == nil {
-			if n, _ := res.RowsAffected(); n == 0 {
-				return model.SavedReply{}, notFound("Saved reply")
-			}
+	}
+	if err == nil {
+		if n, _ := res.RowsAffected(); n == 0 {
+			return model.SavedReply{}, notFound("Saved reply")
 		}
 	}
 	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.ConstraintName == "saved_replies_title_key" {
