@@ -11,7 +11,7 @@ CHROMIUM  ?= /usr/bin/chromium
 APT_GET   := DEBIAN_FRONTEND=noninteractive apt-get
 SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: bench-search run test build wasm bench bench-host vet deps deps-postgres deps-chromium deps-radicale deps-axe deps-lighthouse clean
+.PHONY: bench-search run test build wasm bench bench-host vet deps deps-postgres deps-chromium deps-radicale deps-haproxy deps-axe deps-lighthouse clean
 
 run: deps-postgres build
 	FRONTDESK_DEMO=true ./$(BIN)
@@ -50,9 +50,10 @@ vet:
 # Every test runs against the private PostgreSQL (or DATABASE_URL when set),
 # each in its own database cloned from a migrated template. Backend packages
 # run under the race detector.
-test: deps-postgres deps-chromium deps-radicale deps-axe vet build
+# deploy/ runs the built server as three processes behind HAProxy.
+test: deps-postgres deps-chromium deps-radicale deps-haproxy deps-axe vet build
 	$(GO) run ./cmd/withdb -dir .data/test-postgres -- \
-		$(GO) test -race -count=1 -timeout 15m ./backend/... ./model/... ./assets/... ./app/... ./cmd/... ./widget/...
+		$(GO) test -race -count=1 -timeout 15m ./backend/... ./model/... ./assets/... ./app/... ./cmd/... ./widget/... ./deploy/...
 
 bench: deps-postgres build
 	$(GO) run ./cmd/withdb -dir .data/test-postgres -- \
@@ -65,7 +66,7 @@ bench-host: deps-postgres deps-chromium deps-lighthouse build
 	$(GO) run ./cmd/withdb -dir .data/test-postgres -- \
 		$(GO) test -run '^$$' -bench HostPage -benchtime 3x -timeout 30m ./cmd/frontdesk/
 
-deps: deps-postgres deps-chromium deps-radicale deps-axe
+deps: deps-postgres deps-chromium deps-radicale deps-haproxy deps-axe
 
 deps-postgres:
 	@if [ -z "$(PG_BIN)" ]; then \
@@ -84,6 +85,13 @@ deps-radicale:
 	@if ! command -v radicale >/dev/null 2>&1; then \
 		echo "Installing Debian's radicale for the calendar tests…"; \
 		$(SUDO) $(APT_GET) update && $(SUDO) $(APT_GET) install -y --no-install-recommends radicale; \
+	fi
+
+# Debian's haproxy: the load balancer deploy/'s tests run on loopback.
+deps-haproxy:
+	@if [ ! -x /usr/sbin/haproxy ]; then \
+		echo "Installing Debian's haproxy for the deployment tests…"; \
+		$(SUDO) $(APT_GET) update && $(SUDO) $(APT_GET) install -y --no-install-recommends haproxy; \
 	fi
 
 AXE_VERSION := 4.14.1

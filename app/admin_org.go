@@ -64,5 +64,6 @@ func (o *adminOrganization) Render() goapp.UI {
 				goapp.Button().ID("org-save").Type("submit").Class("button button-primary").Disabled(o.saving).Text(submit),
 			),
 		),
+		&adminRetention{},
 	)
 }

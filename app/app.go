@@ -48,6 +48,7 @@ const ThemeColor = "#1d4ed8"
 func Register() {
 	if goapp.IsClient {
 		installOfflineCache()
+		keepEarlyInput()
 	}
 	at := func(s screen) func() goapp.Composer {
 		return func() goapp.Composer { return &frame{Screen: s} }

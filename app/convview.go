@@ -151,6 +151,21 @@ func fetchMessages(ctx context.Context, conv, after int64) ([]model.Message, err
 // fillGaps fetches what is missing between the messages shown: a live
 // message whose predecessors never arrived, or history that landed after
 // newer live messages.
+// reloadMessages replaces the messages shown with the server's: the guest's
+// data was just erased, and what is shown of their words must go too.
+func (c *convView) reloadMessages(ctx goapp.Context) {
+	id, load := c.shown, c.loads
+	ctx.Async(func() {
+		msgs, err := fetchMessages(ctx, id, 0)
+		ctx.Dispatch(func(ctx goapp.Context) {
+			if c.loads != load || err != nil {
+				return
+			}
+			c.messages = mergeMessages(nil, msgs...)
+		})
+	})
+}
+
 func (c *convView) fillGaps(ctx goapp.Context) {
 	after, gap := missingAfter(c.messages)
 	if gap {
@@ -213,7 +228,11 @@ func (c *convView) onEvent(ctx goapp.Context, a goapp.Action) {
 		}
 	case model.EventConversation:
 		if ev.Conversation != nil && c.convLoaded {
+			erased := ev.Conversation.Guest.Erased && !c.conv.Guest.Erased
 			c.conv = updated(c.conv, *ev.Conversation, false)
+			if erased {
+				c.reloadMessages(ctx)
+			}
 		}
 	case model.EventContext:
 		c.contextVersion++ // the side panel fetches the guest's context again
@@ -477,6 +496,14 @@ func (c *convView) renderMessage(m model.Message, seen bool) goapp.UI {
 	if author == "" {
 		author = "Guest"
 	}
+	var body goapp.UI
+	switch {
+	case m.Erased:
+		// The guest's words were erased at their request.
+		body = goapp.Div().Class("msg-body msg-erased").Text(erasedText)
+	case m.Body != "":
+		body = goapp.Div().Class("msg-body").Text(m.Body)
+	}
 	return goapp.Li().Class(class).DataSet("seq", seq).Body(
 		goapp.Div().Class("msg-meta").Body(
 			goapp.Span().Class("msg-author").Text(author),
@@ -485,7 +512,7 @@ func (c *convView) renderMessage(m model.Message, seen bool) goapp.UI {
 			}),
 			at,
 		),
-		goapp.If(m.Body != "", func() goapp.UI { return goapp.Div().Class("msg-body").Text(m.Body) }),
+		body,
 		goapp.If(len(m.Attachments) > 0, func() goapp.UI { return renderAttachments(m.Attachments, "") }),
 		goapp.If(seen, func() goapp.UI {
 			return goapp.Span().Class("msg-seen").Text("Seen")

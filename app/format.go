@@ -28,6 +28,9 @@ func preview(body string) string {
 
 // guestName is the name to show for a conversation's guest.
 func guestName(c model.Conversation) string {
+	if c.Guest.Erased {
+		return erasedText
+	}
 	if name := strings.TrimSpace(c.Guest.Name); name != "" {
 		return name
 	}

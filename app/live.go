@@ -332,7 +332,7 @@ func (l *liveConn) run(ctx context.Context) {
 		}
 		l.postUI(actionConnection, connState{Up: true})
 
-		l.read(ctx, conn)
+		err = l.read(ctx, conn)
 
 		l.mu.Lock()
 		if l.conn == conn {
@@ -342,6 +342,12 @@ func (l *liveConn) run(ctx context.Context) {
 		conn.CloseNow() //nolint:errcheck // already broken
 		if ctx.Err() != nil {
 			return
+		}
+		if websocket.CloseStatus(err) == model.CloseGoAway {
+			// The server is shutting down (a rolling upgrade) and the
+			// balancer has another: reconnect at once, and do not tell
+			// the agent about a connection that is not really lost.
+			continue
 		}
 		l.postUI(actionConnection, connState{})
 		// The server closes sockets it wants resumed (restarts, slow
@@ -378,12 +384,13 @@ func (l *liveConn) opened(ctx context.Context, conn *websocket.Conn) bool {
 	return true
 }
 
-// read hands every frame to the UI, settling acknowledged messages first.
-func (l *liveConn) read(ctx context.Context, conn *websocket.Conn) {
+// read hands every frame to the UI, settling acknowledged messages first,
+// until the socket ends; it returns why.
+func (l *liveConn) read(ctx context.Context, conn *websocket.Conn) error {
 	for {
 		_, data, err := conn.Read(ctx)
 		if err != nil {
-			return
+			return err
 		}
 		var ev model.Event
 		if err := json.Unmarshal(data, &ev); err != nil {

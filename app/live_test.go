@@ -330,3 +330,26 @@ func TestLiveRetriesREST(t *testing.T) {
 		t.Errorf("pending = %+v", p)
 	}
 }
+
+// The server going away (a rolling upgrade) is no lost connection: the app
+// reconnects at once, says nothing about it, and sends again what was not
+// acknowledged.
+func TestLiveGoAwayReconnectsQuietly(t *testing.T) {
+	s := newLiveServer(t)
+	l, ui := newTestLive(t, s)
+	l.start()
+	c1 := s.accept(t)
+	ui.next(t, "connection up", isState(true))
+	l.sendMessage(5, "client-6", "Mid-upgrade")
+	readFrame(t, c1)
+
+	c1.Close(websocket.StatusCode(model.CloseGoAway), "server shutting down")
+	c2 := s.accept(t)
+	if again := readFrame(t, c2); again.ClientID != "client-6" {
+		t.Fatalf("resent frame = %+v", again)
+	}
+	// The next state the UI hears about is up again, never down.
+	if a := ui.next(t, "a connection state", func(a action) bool { return a.name == actionConnection }); !isState(true)(a) {
+		t.Fatalf("UI was told %+v, want only the new connection", a.v)
+	}
+}

@@ -23,10 +23,42 @@ func (c *login) OnNav(ctx goapp.Context) {
 	ctx.Page().SetTitle("Sign in · Frontdesk")
 }
 
+// early is what was typed into the server-rendered sign-in form while the
+// app was still loading, and which field had the focus: the app replaces
+// that form when it starts, and takes the text over (keepEarlyInput).
+var early struct {
+	email, password, focus string
+}
+
+// keepEarlyInput reads the server-rendered form before the app replaces
+// it. It runs in the browser before the app mounts (Register).
+func keepEarlyInput() {
+	if !goapp.IsClient {
+		return
+	}
+	early.email = fieldValue("login-email")
+	early.password = fieldValue("login-password")
+	if el := goapp.Window().Get("document").Get("activeElement"); el.Truthy() {
+		early.focus = el.Get("id").String()
+	}
+}
+
 // OnMount enables the form and sends an agent who is still signed in
 // straight to the inbox.
 func (c *login) OnMount(ctx goapp.Context) {
 	c.ready = true
+	if c.email == "" && c.password == "" && (early.email != "" || early.password != "") {
+		// Typed before the app had started: keep it, and the caret where
+		// it was.
+		c.email, c.password = early.email, early.password
+		focusID := early.focus
+		early.email, early.password, early.focus = "", "", ""
+		ctx.Defer(func(goapp.Context) {
+			if focusID == "login-email" || focusID == "login-password" {
+				focus(focusID)
+			}
+		})
+	}
 	ctx.Async(func() {
 		s, err := api().Session(ctx)
 		if err != nil {

@@ -276,6 +276,7 @@ func (p *phonebook) renderList() goapp.UI {
 			goapp.Td().Class("cell-actions").Body(
 				goapp.Button().Type("button").Class("link-button").
 					Aria("label", "Edit "+c.Name).OnClick(p.onEdit(c)).Text("Edit"),
+				&guestData{ContactID: c.ID, Name: c.Name, OnErased: p.onErased},
 			),
 		)
 	}
@@ -292,6 +293,13 @@ func (p *phonebook) renderList() goapp.UI {
 			goapp.TBody().Body(rows...),
 		),
 	)
+}
+
+// onErased says what erasing a contact's person did; the contact is gone
+// from the list.
+func (p *phonebook) onErased(ctx goapp.Context, summary string) {
+	p.status = summary
+	p.search(p.ctx)
 }
 
 // exportHref is the vCard export of what the list shows.

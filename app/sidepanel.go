@@ -29,6 +29,7 @@ func (c *convView) renderSidePanel() goapp.UI {
 		&assignPanel{Conv: c.conv, Me: c.Me},
 		&crmLead{Conv: c.conv},
 		&phonebookForm{ConversationID: c.conv.ID, Guest: c.conv.Guest},
+		&guestData{GuestID: c.conv.Guest.ID, Name: guestName(c.conv), Erased: c.conv.Guest.Erased},
 	}
 	return goapp.Aside().ID("side-panel").Class("side-panel").Aria("label", "Details").Body(sections...)
 }

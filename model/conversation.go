@@ -32,6 +32,9 @@ type Guest struct {
 	Email   string `json:"email"`
 	Phone   string `json:"phone"`
 	Company string `json:"company"`
+	// Erased is true once the guest's data was erased (GDPR art. 17):
+	// the fields above are empty and their messages have no text.
+	Erased bool `json:"erased,omitempty"`
 }
 
 // Tag is a label shown on a conversation: its Service, or its Company from
@@ -90,6 +93,9 @@ type Message struct {
 	// sending (over the socket) and echoes them when stored.
 	Attachments   []Attachment `json:"attachments,omitempty"`
 	AttachmentIDs []int64      `json:"attachment_ids,omitempty"`
+	// Erased is true for a guest's message whose text was erased with the
+	// guest's data; Body is then empty.
+	Erased bool `json:"erased,omitempty"`
 }
 
 // MaxMessageBytes bounds a message body.

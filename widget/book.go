@@ -174,7 +174,12 @@ func (b *booking) loadSlots() {
 		b.renderSlots()
 		return
 	}
-	path := linkPath(b.slug) + "/slots?from=" + from + "&to=" + to +
+	base := linkPath(b.slug) + "/slots"
+	if b.token != "" {
+		// Moving a meeting: its own time is free for it.
+		base = meetingPath(b.token) + "/slots"
+	}
+	path := base + "?from=" + from + "&to=" + to +
 		"&duration=" + strconv.Itoa(b.duration) + "&tz=" + dom.Encode(b.zone)
 	go func() {
 		var list wire.SlotList

@@ -19,7 +19,6 @@ import (
 const (
 	storeVisitor = "fd.visitor" // the visitor token
 	storeRead    = "fd.read."   // + access token: the read marker
-	storeLink    = "fd.link."   // + slug: the access token of the chat started on a personal link
 	visitorBytes = 16           // 128 random bits
 	typingEvery  = 3000         // ms: at most one typing frame per this
 	typingShown  = 6000         // ms: how long an agent's typing frame is shown
@@ -127,17 +126,12 @@ func (a *app) loadSetup() (setup, error) {
 	}
 }
 
-// restore finds the visitor's conversation again: the widget asks the
-// server for this visitor's; a personal link remembers the token of the
-// chat it started.
+// restore finds the visitor's conversation again: the server knows the
+// latest one this visitor started on the widget, or on the personal link.
 func (a *app) restore(visitor string) *wire.GuestConversation {
 	path := widgetPath(a.key) + "/conversations/current?visitor=" + dom.Encode(visitor)
 	if a.mode == modeLink {
-		token := dom.LocalGet(storeLink + a.link)
-		if token == "" {
-			return nil
-		}
-		path = conversationPath(token)
+		path = linkPath(a.link) + "/conversations/current?visitor=" + dom.Encode(visitor)
 	}
 	var gc wire.GuestConversation
 	err := retry(func() error { return call("GET", path, nil, gc.Decode) }, nil)
@@ -145,9 +139,6 @@ func (a *app) restore(visitor string) *wire.GuestConversation {
 	case err == nil:
 		return &gc
 	case e != nil && e.Status == statusNotFound:
-		if a.mode == modeLink {
-			dom.LocalSet(storeLink+a.link, "")
-		}
 	default:
 		dom.Window.Get("console").Call("warn", "frontdesk chat: restoring the conversation:", err.Error())
 	}
@@ -303,9 +294,6 @@ func (a *app) withConversation(f func()) {
 			if err != nil {
 				a.startFailed(err)
 				return
-			}
-			if a.mode == modeLink {
-				dom.LocalSet(storeLink+a.link, gc.Token)
 			}
 			a.setConversation(&gc)
 			a.render()

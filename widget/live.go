@@ -56,8 +56,19 @@ func (a *app) opened(sock *dom.Socket) {
 // reconnect and resume at once (it fell behind, or the server is moving it).
 const statusResume = 4000
 
+// statusGoAway is the close code of a server shutting down (a rolling
+// upgrade): reconnect at once, the load balancer sends the new socket to
+// another server (model.CloseGoAway; the widget does not import model).
+const statusGoAway = 4001
+
 func (a *app) closed(sock *dom.Socket, code int) {
 	if sock != a.sock {
+		return
+	}
+	if code == statusGoAway {
+		// Nothing went wrong, so nothing is shown.
+		a.sock, a.connected, a.attempts = nil, false, 0
+		a.connect()
 		return
 	}
 	if code == statusResume || (a.connected && dom.Now()-a.openedAt > lastingConn) {

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"github.com/frontdesk/frontdesk/backend/attachments"
 	"github.com/frontdesk/frontdesk/backend/blobstore"
 	"github.com/frontdesk/frontdesk/backend/blobstore/blobstoretest"
@@ -364,4 +366,50 @@ func countFiles(root string) int {
 		return nil
 	})
 	return n
+}
+
+// TestGuestFilesGoWithTheirData: a guest's export lists the files of their
+// conversations; erasing the guest deletes the files they sent (rows,
+// names in their messages, and the blobs at the next cleanup), and keeps
+// the agent's.
+func TestGuestFilesGoWithTheirData(t *testing.T) {
+	e := newEnv(t)
+	root := filepath.Join(t.TempDir(), "files")
+	d, _ := blobstore.NewDir(root)
+	svc := e.withFiles(d)
+	token, conv := e.guestConversation("Gina")
+	agent := e.login("agent@acme.test")
+	guest := e.client()
+	var mine, theirs model.Attachment
+	guest.upload("/api/v1/public/conversations/"+token+"/files", "file", "id-card.png", pngBytes(60, 40), &mine)
+	guest.do("POST", "/api/v1/public/conversations/"+token+"/messages", model.SendMessage{ClientID: "g", AttachmentIDs: []int64{mine.ID}}, nil)
+	agent.upload("/api/v1/conversations/"+itoa(conv)+"/files", "file", "contract.pdf", pdfBytes, &theirs)
+	agent.do("POST", "/api/v1/conversations/"+itoa(conv)+"/messages", model.SendMessage{ClientID: "a", AttachmentIDs: []int64{theirs.ID}}, nil)
+
+	ctx := context.Background()
+	c, err := e.db.Conversation(ctx, e.acme.ID, conv, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	person := postgres.Person{GuestIDs: []int64{c.Guest.ID}}
+	var ex model.GuestExport
+	if err := svc.Export(ctx, e.acme.ID, person, &ex); err != nil || len(ex.Files) != 2 || ex.Files[0].Name != "id-card.png" {
+		t.Fatalf("export: %+v %v", ex.Files, err)
+	}
+	var rep model.ErasureReport
+	err = e.db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error { return svc.Erase(ctx, tx, e.acme.ID, person, &rep) })
+	if err != nil || rep.Files != 1 {
+		t.Fatalf("erase: %d files, %v", rep.Files, err)
+	}
+	if _, blobs, err := svc.Cleanup(ctx, time.Now()); err != nil || blobs != 2 { // the image and its thumbnail
+		t.Fatalf("cleanup: %d blobs, %v", blobs, err)
+	}
+	if n := countFiles(root); n != 1 {
+		t.Errorf("%d files left, want the agent's contract", n)
+	}
+	var msgs []model.Message
+	agent.do("GET", "/api/v1/conversations/"+itoa(conv)+"/messages", nil, &msgs)
+	if len(msgs) != 2 || len(msgs[0].Attachments) != 0 || len(msgs[1].Attachments) != 1 {
+		t.Errorf("messages after erasure: %+v", msgs)
+	}
 }

@@ -6,10 +6,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/frontdesk/frontdesk/model"
 )
@@ -111,6 +113,44 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		next.ServeHTTP(w, r)
 	})
+}
+
+// unreadableURL answers 404 to a URL whose path or query holds a NUL byte
+// or bytes that are not UTF-8 once decoded: no slug, key, token or search
+// looks like that, and PostgreSQL refuses such text, so the request could
+// only fail later, as a 500.
+func (s *Server) unreadableURL(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if readable(r.URL.Path) && readableQuery(r.URL.RawQuery) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/ws/") {
+			s.writeError(w, r, &model.Error{Status: http.StatusNotFound, Code: model.CodeNotFound, Message: "Not found: the address holds a character no resource has."})
+			return
+		}
+		http.Error(w, "404 page not found", http.StatusNotFound)
+	})
+}
+
+func readable(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
+func readableQuery(raw string) bool {
+	if raw == "" {
+		return true
+	}
+	q, _ := url.ParseQuery(raw)
+	for k, vs := range q {
+		if !readable(k) {
+			return false
+		}
+		for _, v := range vs {
+			if !readable(v) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // crossOrigin refuses unsafe requests a browser sends from another origin,

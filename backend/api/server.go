@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -17,6 +18,7 @@ import (
 	"github.com/frontdesk/frontdesk/backend/booking"
 	"github.com/frontdesk/frontdesk/backend/calsync"
 	"github.com/frontdesk/frontdesk/backend/crmsync"
+	"github.com/frontdesk/frontdesk/backend/guestdata"
 	"github.com/frontdesk/frontdesk/backend/postgres"
 	"github.com/frontdesk/frontdesk/backend/push"
 	"github.com/frontdesk/frontdesk/backend/ratelimit"
@@ -39,6 +41,9 @@ type Config struct {
 	// PublicBurst and PublicEvery limit guests' requests per address.
 	PublicBurst int
 	PublicEvery time.Duration
+	// Limits shares the limits with the other instances; nil keeps them
+	// per instance.
+	Limits *ratelimit.Group
 }
 
 // DefaultConfig is a working configuration for local use.
@@ -65,9 +70,12 @@ type Server struct {
 	calendars *calsync.Sync
 	crm       *crmsync.Sync
 	push      *push.Sender
+	guestData *guestdata.Service
 	files     *attachments.Service
 
 	transcripts Transcripts
+
+	draining atomic.Bool // shutting down: /readyz says so
 
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
@@ -79,9 +87,9 @@ type Server struct {
 func New(cfg Config, db *postgres.DB, log *slog.Logger) *Server {
 	s := &Server{
 		cfg: cfg, db: db, log: log, mux: http.NewServeMux(),
-		loginIP:      ratelimit.New(cfg.LoginPerIP, cfg.LoginEvery),
-		loginAccount: ratelimit.New(cfg.LoginPerAccount, cfg.LoginEvery),
-		guests:       ratelimit.New(cfg.PublicBurst, cfg.PublicEvery),
+		loginIP:      cfg.Limits.New("login_ip", cfg.LoginPerIP, cfg.LoginEvery),
+		loginAccount: cfg.Limits.New("login_account", cfg.LoginPerAccount, cfg.LoginEvery),
+		guests:       cfg.Limits.New("public", cfg.PublicBurst, cfg.PublicEvery),
 		registry:     prometheus.NewRegistry(),
 		booking:      &booking.Service{DB: db, BaseURL: cfg.BaseURL},
 	}
@@ -92,7 +100,17 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) *Server {
 		Name: "frontdesk_http_request_duration_seconds", Help: "HTTP request latency by route.",
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 	}, []string{"route"})
-	s.registry.MustRegister(s.requests, s.latency,
+	ready := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "frontdesk_ready", Help: "1 when this instance would answer /readyz with 200 (database reachable, not shutting down).",
+	}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		if s.draining.Load() || db.Ping(ctx) != nil {
+			return 0
+		}
+		return 1
+	})
+	s.registry.MustRegister(s.requests, s.latency, ready,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	s.routes()
 	return s
@@ -109,7 +127,7 @@ func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, 
 
 // Handler returns the server with its middleware around it.
 func (s *Server) Handler() http.Handler {
-	return s.recoverer(s.observe(securityHeaders(s.mux)))
+	return s.recoverer(s.observe(securityHeaders(s.unreadableURL(s.mux))))
 }
 
 func (s *Server) routes() {
@@ -204,6 +222,8 @@ func (s *Server) routes() {
 	s.mux.Handle("PATCH /api/v1/public/meetings/{token}", s.public(s.guestChangeMeeting))
 	s.mux.Handle("DELETE /api/v1/public/meetings/{token}", s.public(s.guestCancelMeeting))
 
+	s.guestDataRoutes()
+	s.publicLinkRoutes()
 	s.inboxRoutes()
 
 	// Anything else under /api answers in the API's own error shape.
@@ -212,7 +232,17 @@ func (s *Server) routes() {
 	}))
 }
 
+// Drain makes /readyz answer 503 from now on: the instance is shutting
+// down and load balancers should send its traffic elsewhere.
+func (s *Server) Drain() { s.draining.Store(true) }
+
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
+	if s.draining.Load() {
+		// Connection: close, so the balancer's check does not hold a
+		// keep-alive connection to an instance on its way out.
+		w.Header().Set("Connection", "close")
+		return &model.Error{Status: http.StatusServiceUnavailable, Code: model.CodeShuttingDown, Message: "This instance is shutting down; use another."}
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.db.Ping(ctx); err != nil {

@@ -21,6 +21,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path"
 	"strings"
@@ -50,6 +51,8 @@ type Service struct {
 	MaxSize int64
 	// TempDir holds uploads while they are checked; the system's when empty.
 	TempDir string
+	// BaseURL makes the links of exports absolute.
+	BaseURL *url.URL
 	Log     *slog.Logger
 }
 

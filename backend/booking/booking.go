@@ -191,6 +191,19 @@ func (s *Service) Slots(ctx context.Context, slug string, q SlotsQuery) (model.S
 	if err != nil {
 		return model.SlotList{}, err
 	}
+	return s.slots(ctx, a, q, 0)
+}
+
+// RescheduleSlots lists where a meeting can move: its agent's free start
+// times, the meeting's own time counting as free (as Change checks it).
+func (s *Service) RescheduleSlots(ctx context.Context, rec postgres.MeetingRecord, q SlotsQuery) (model.SlotList, error) {
+	if rec.Meeting.Status != model.MeetingScheduled {
+		return model.SlotList{}, &model.Error{Status: http.StatusConflict, Code: postgres.CodeMeetingCancelled, Message: "This meeting was cancelled and can no longer be changed."}
+	}
+	return s.slots(ctx, rec.Agent, q, rec.Meeting.ID)
+}
+
+func (s *Service) slots(ctx context.Context, a model.Agent, q SlotsQuery, except int64) (model.SlotList, error) {
 	var f model.Fields
 	loc, err := time.LoadLocation(q.TimeZone)
 	if err != nil || q.TimeZone == "" || q.TimeZone == "Local" {
@@ -233,7 +246,7 @@ func (s *Service) Slots(ctx context.Context, slug string, q SlotsQuery) (model.S
 		return model.SlotList{}, invalidDuration(av.Durations)
 	}
 	start, end := from.Start(loc), to.AddDays(1).Start(loc)
-	busy, err := s.busy(ctx, a, start.Add(-48*time.Hour), end.Add(48*time.Hour), 0)
+	busy, err := s.busy(ctx, a, start.Add(-48*time.Hour), end.Add(48*time.Hour), except)
 	if err != nil {
 		return model.SlotList{}, err
 	}

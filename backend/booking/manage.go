@@ -78,13 +78,23 @@ func (s *Service) Change(ctx context.Context, rec postgres.MeetingRecord, ch mod
 // Cancel cancels a meeting.
 func (s *Service) Cancel(ctx context.Context, rec postgres.MeetingRecord, who Who) (postgres.MeetingRecord, error) {
 	m := rec.Meeting
+	return s.DB.UpdateMeeting(ctx, m.OrganizationID, m.ID, postgres.MeetingUpdate{Cancel: true, Note: cancelNote(who, m)}, s.notifyUpdate)
+}
+
+// CancelTx cancels a meeting in the caller's transaction, with the same
+// notices (emails with the CANCEL invite, the calendar, the conversation).
+func (s *Service) CancelTx(ctx context.Context, tx bun.Tx, rec postgres.MeetingRecord, who Who) (postgres.MeetingRecord, error) {
+	m := rec.Meeting
+	return s.DB.UpdateMeetingTx(ctx, tx, m.OrganizationID, m.ID, postgres.MeetingUpdate{Cancel: true, Note: cancelNote(who, m)}, s.notifyUpdate)
+}
+
+func cancelNote(who Who, m model.Meeting) string {
 	loc, _ := time.LoadLocation(m.TimeZone)
 	if loc == nil {
 		loc = time.UTC
 	}
 	t := m.Start.In(loc)
-	note := fmt.Sprintf("%s cancelled the meeting of %s, %s (%s).", who.Name, t.Format("Monday 2 January 2006"), t.Format("15:04"), loc)
-	return s.DB.UpdateMeeting(ctx, m.OrganizationID, m.ID, postgres.MeetingUpdate{Cancel: true, Note: note}, s.notifyUpdate)
+	return fmt.Sprintf("%s cancelled the meeting of %s, %s (%s).", who.Name, t.Format("Monday 2 January 2006"), t.Format("15:04"), loc)
 }
 
 func (s *Service) notifyUpdate(ctx context.Context, tx bun.Tx, before, after postgres.MeetingRecord) error {

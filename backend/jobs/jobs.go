@@ -57,6 +57,7 @@ type Queue struct {
 	worker   *river.Client[pgx.Tx]
 	pool     *pgxpool.Pool
 	log      *slog.Logger
+	metrics  *metrics
 }
 
 // Option changes how a Queue works jobs.
@@ -69,6 +70,7 @@ type config struct {
 	jobTimeout   time.Duration
 	retryPolicy  river.ClientRetryPolicy
 	testOnly     bool
+	id           string
 	periodic     []*river.PeriodicJob
 }
 
@@ -92,6 +94,11 @@ func WithJobTimeout(d time.Duration) Option { return func(c *config) { c.jobTime
 func WithRetryPolicy(p river.ClientRetryPolicy) Option {
 	return func(c *config) { c.retryPolicy = p }
 }
+
+// WithID names this instance's worker in river_job.attempted_by, so that
+// the jobs of an instance that died can be found (backend/cluster). It must
+// be unique among running instances; River picks one when it is empty.
+func WithID(id string) Option { return func(c *config) { c.id = id } }
 
 // WithPeriodicJobs adds jobs River inserts on a schedule. Only the elected
 // leader among the instances inserts them, so each runs once per period
@@ -138,7 +145,12 @@ func New(db *postgres.DB, workers *river.Workers, log *slog.Logger, opts ...Opti
 	// cooldown, which defaults to 100ms.
 	cooldown := min(river.FetchCooldownDefault, cfg.pollInterval)
 
+	insertID := ""
+	if cfg.id != "" {
+		insertID = cfg.id + "-insert"
+	}
 	inserter, err := river.NewClient(riverdatabasesql.New(db.Bun.DB), &river.Config{
+		ID:          insertID,
 		Logger:      log,
 		MaxAttempts: cfg.maxAttempts,
 		Workers:     workers,
@@ -148,6 +160,7 @@ func New(db *postgres.DB, workers *river.Workers, log *slog.Logger, opts ...Opti
 		return nil, fmt.Errorf("jobs: insert client: %w", err)
 	}
 	worker, err := river.NewClient(riverpgxv5.New(db.Pool), &river.Config{
+		ID:                cfg.id,
 		Logger:            log,
 		MaxAttempts:       cfg.maxAttempts,
 		JobTimeout:        cfg.jobTimeout,
@@ -164,7 +177,9 @@ func New(db *postgres.DB, workers *river.Workers, log *slog.Logger, opts ...Opti
 	if err != nil {
 		return nil, fmt.Errorf("jobs: worker client: %w", err)
 	}
-	return &Queue{inserter: inserter, worker: worker, pool: db.Pool, log: log}, nil
+	q := &Queue{inserter: inserter, worker: worker, pool: db.Pool, log: log}
+	q.metrics = q.newMetrics()
+	return q, nil
 }
 
 // InsertTx adds a job in tx: it becomes visible to workers when tx commits
@@ -184,17 +199,51 @@ func (q *Queue) Start(ctx context.Context) error {
 	if err := q.worker.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}
+	q.count(ctx)
 	return nil
 }
 
-// Stop waits for running jobs to finish, or for ctx to end, and stops
-// fetching new ones. Jobs left unfinished are rescued and rerun later by
-// whichever instance is running.
+// Stop stops fetching jobs and waits for the running ones to finish, or for
+// ctx to end. Jobs still running then are cancelled (their context ends)
+// and, once this instance has left the cluster, handed back to the queue
+// for another instance (Reclaim).
 func (q *Queue) Stop(ctx context.Context) error {
-	if err := q.worker.Stop(ctx); err != nil {
-		return fmt.Errorf("jobs: stop: %w", err)
+	err := q.worker.Stop(ctx)
+	if err == nil {
+		return nil
 	}
-	return nil
+	q.log.Warn("jobs: running jobs did not finish in time; cancelling them", "err", err)
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if cerr := q.worker.StopAndCancel(cctx); cerr != nil {
+		return fmt.Errorf("jobs: stop: %w", errors.Join(err, cerr))
+	}
+	return fmt.Errorf("jobs: stop: %w", err)
+}
+
+// Reclaim hands the jobs that the given workers (WithID) were running back
+// to the queue: they become available to every instance at once, as after
+// a failed attempt (the attempt counts, and a job out of attempts is
+// discarded). Call it only for workers known to be gone; a job reclaimed
+// from a worker still running it would run twice. It returns how many jobs
+// were reclaimed.
+func (q *Queue) Reclaim(ctx context.Context, workerIDs []string) (int64, error) {
+	if len(workerIDs) == 0 {
+		return 0, nil
+	}
+	tag, err := q.pool.Exec(ctx, `
+		UPDATE river_job SET
+			state = CASE WHEN attempt >= max_attempts THEN 'discarded' ELSE 'available' END::river_job_state,
+			finalized_at = CASE WHEN attempt >= max_attempts THEN now() END,
+			scheduled_at = now(),
+			errors = array_append(errors, jsonb_build_object(
+				'at', now(), 'attempt', attempt, 'trace', '',
+				'error', 'instance ' || attempted_by[array_length(attempted_by, 1)] || ' stopped while running the job'))
+		WHERE state = 'running' AND attempted_by[array_length(attempted_by, 1)] = ANY($1)`, workerIDs)
+	if err != nil {
+		return 0, fmt.Errorf("jobs: reclaim: %w", err)
+	}
+	return tag.RowsAffected(), nil
 }
 
 // Subscribe reports events of the given kinds for jobs that this instance

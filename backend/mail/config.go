@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	netmail "net/mail"
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -21,8 +23,15 @@ const (
 	TLSImplicit = "tls"
 )
 
-// defaultFrom is the sender shown in logs when mail is disabled.
-const defaultFrom = "Frontdesk <no-reply@localhost>"
+// defaultFrom is the sender when FRONTDESK_SMTP_FROM is unset: no-reply at
+// the server's public host name, or at localhost for a local server.
+func defaultFrom(baseURL string) string {
+	host := "localhost"
+	if u, err := url.Parse(strings.TrimSpace(baseURL)); err == nil && u.Hostname() != "" && net.ParseIP(u.Hostname()) == nil {
+		host = u.Hostname()
+	}
+	return "Frontdesk <no-reply@" + host + ">"
+}
 
 // Config says how to reach the SMTP server that relays Frontdesk's mail.
 // An empty Host disables sending: see Sender.
@@ -41,7 +50,8 @@ type Config struct {
 // ConfigFromEnv reads FRONTDESK_SMTP_HOST, FRONTDESK_SMTP_PORT,
 // FRONTDESK_SMTP_USERNAME, FRONTDESK_SMTP_PASSWORD, FRONTDESK_SMTP_FROM and
 // FRONTDESK_SMTP_TLS through getenv (os.Getenv in production). TLS defaults
-// to starttls, and the port to the one usual for the TLS mode.
+// to starttls, the port to the one usual for the TLS mode, and the sender
+// to no-reply at the host of FRONTDESK_BASE_URL.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	c := Config{
 		Host:     strings.TrimSpace(getenv("FRONTDESK_SMTP_HOST")),
@@ -56,6 +66,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("FRONTDESK_SMTP_PORT %q is not a number", p)
 		}
 		c.Port = port
+	}
+	if c.From == "" {
+		c.From = defaultFrom(getenv("FRONTDESK_BASE_URL"))
 	}
 	c = c.withDefaults()
 	if err := c.Validate(); err != nil {
@@ -79,7 +92,7 @@ func (c Config) withDefaults() Config {
 		}
 	}
 	if c.From == "" && !c.Enabled() {
-		c.From = defaultFrom
+		c.From = defaultFrom("")
 	}
 	return c
 }

@@ -46,9 +46,15 @@ func TestConfigFromEnv(t *testing.T) {
 			want: mail.Config{Host: "h", Port: 25, From: "a@b.c", TLS: "none"},
 		},
 		{
-			name:    "host without sender",
-			vars:    map[string]string{"FRONTDESK_SMTP_HOST": "h"},
-			wantErr: "FRONTDESK_SMTP_FROM",
+			// README promises a default sender: it must hold with SMTP on.
+			name: "host without sender: the default, on the public host",
+			vars: map[string]string{"FRONTDESK_SMTP_HOST": "h", "FRONTDESK_BASE_URL": "https://frontdesk.example.com/"},
+			want: mail.Config{Host: "h", Port: 587, From: "Frontdesk <no-reply@frontdesk.example.com>", TLS: "starttls"},
+		},
+		{
+			name: "host without sender on a local server",
+			vars: map[string]string{"FRONTDESK_SMTP_HOST": "h"},
+			want: mail.Config{Host: "h", Port: 587, From: "Frontdesk <no-reply@localhost>", TLS: "starttls"},
 		},
 		{
 			name:    "bad sender",

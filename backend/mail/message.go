@@ -42,10 +42,20 @@ type Message struct {
 	// CalendarMethod is the calendar's iTIP METHOD (REQUEST, CANCEL...);
 	// when empty it is read from Calendar.
 	CalendarMethod string `json:"calendar_method,omitempty"`
+	// Invite names the meeting version the calendar part carries, so that
+	// an older version never goes out after a newer one to the same person
+	// (see InOrder). Messages carrying an invite have one recipient.
+	Invite *InviteVersion `json:"invite,omitempty"`
 	// ID is the Message-ID without angle brackets. EmailWorker fills it
 	// from the job so that a retried message keeps its ID and receivers
 	// can recognise a duplicate.
 	ID string `json:"id,omitempty"`
+}
+
+// InviteVersion is a meeting's iCalendar UID and SEQUENCE.
+type InviteVersion struct {
+	UID      string `json:"uid"`
+	Sequence int    `json:"sequence"`
 }
 
 // ErrInvalidMessage marks a message that can never be sent as it is.

@@ -23,7 +23,7 @@ import (
 func queueFor(t *testing.T, db *postgres.DB, s *mail.Sender) *jobs.Queue {
 	t.Helper()
 	workers := river.NewWorkers()
-	if err := mail.Register(workers, s, testLogger(t)); err != nil {
+	if err := mail.Register(workers, s, testLogger(t), mail.InOrder(db)); err != nil {
 		t.Fatal(err)
 	}
 	q, err := jobs.New(db, workers, testLogger(t), jobs.ForTesting(), jobs.WithRetryPolicy(jobs.RetryAfter(50*time.Millisecond)))
@@ -289,5 +289,53 @@ func TestEnqueueRejectsInvalidMessage(t *testing.T) {
 	}
 	if got := emailJobs(t, db); len(got) != 0 {
 		t.Errorf("jobs %+v, want none", got)
+	}
+}
+
+// A meeting rescheduled (SEQUENCE 2) and cancelled (SEQUENCE 3) in quick
+// succession: whichever job runs first, no person receives an older
+// version after a newer one — a calendar applying the REQUEST after the
+// CANCEL would bring the meeting back — and nobody gets a version twice.
+func TestInvitesNeverGoBackwards(t *testing.T) {
+	db := pgtest.Open(t)
+	srv := smtptest.Start(t)
+	q := queueFor(t, db, senderFor(t, srv, mail.Config{}))
+	versioned := func(to string, seq int, subject string) mail.Message {
+		m := inviteMessage(t, seq)
+		m.To = []mail.Address{{Email: to}}
+		m.Subject = subject
+		m.Invite = &mail.InviteVersion{UID: "m-1@frontdesk.test", Sequence: seq}
+		return m
+	}
+
+	// The CANCEL goes out first (the REQUEST's first attempt failed, or
+	// its job simply ran later).
+	enqueue(t, db, q, versioned("ada@example.com", 3, "Cancelled (3)"))
+	waitIdle(t, q)
+	enqueue(t, db, q, versioned("ada@example.com", 2, "Rescheduled (2)"))
+	enqueue(t, db, q, versioned("ADA@example.com", 3, "Cancelled again (3)"))
+	// Another person's versions are their own.
+	enqueue(t, db, q, versioned("gus@example.org", 2, "Rescheduled for Gus (2)"))
+	waitIdle(t, q)
+	enqueue(t, db, q, versioned("gus@example.org", 3, "Cancelled for Gus (3)"))
+	waitIdle(t, q)
+
+	var got []string
+	for _, m := range srv.Messages() {
+		got = append(got, m.Subject())
+	}
+	want := map[string]bool{"Cancelled (3)": true, "Rescheduled for Gus (2)": true, "Cancelled for Gus (3)": true}
+	if len(got) != len(want) {
+		t.Fatalf("received %q, want only %d: the older and the repeated versions must be dropped", got, len(want))
+	}
+	for _, s := range got {
+		if !want[s] {
+			t.Errorf("received %q", s)
+		}
+	}
+	for _, j := range emailJobs(t, db) {
+		if j.state != "completed" {
+			t.Errorf("job %+v: a dropped version completes, it does not fail", j)
+		}
 	}
 }

@@ -121,7 +121,7 @@ func (n *Notifier) meetingEmails(ctx context.Context, tx bun.Tx, rec postgres.Me
 			To:      []mail.Address{{Name: m.Guest.Name, Email: m.Guest.Email}},
 			ReplyTo: &mail.Address{Name: rec.Agent.Name, Email: rec.Agent.Email},
 			Subject: subject, Text: mail.TextBody(subject, paras, action), HTML: mail.HTMLBody(subject, paras, action),
-			Calendar: cal,
+			Calendar: cal, Invite: &mail.InviteVersion{UID: m.UID, Sequence: m.Sequence},
 		}); err != nil {
 			return err
 		}
@@ -157,7 +157,7 @@ func (n *Notifier) meetingEmails(ctx context.Context, tx bun.Tx, rec postgres.Me
 	return mail.Enqueue(ctx, n.Queue, tx, mail.Message{
 		To:      []mail.Address{{Name: rec.Agent.Name, Email: rec.Agent.Email}},
 		Subject: subject, Text: mail.TextBody(subject, paras, action), HTML: mail.HTMLBody(subject, paras, action),
-		Calendar: cal,
+		Calendar: cal, Invite: &mail.InviteVersion{UID: m.UID, Sequence: m.Sequence},
 	})
 }
 

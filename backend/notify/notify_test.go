@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"github.com/frontdesk/frontdesk/backend/postgres"
 	"github.com/frontdesk/frontdesk/backend/push"
 	"github.com/frontdesk/frontdesk/backend/push/pushtest"
+	"github.com/frontdesk/frontdesk/backend/secret"
 	"github.com/frontdesk/frontdesk/backend/smtptest"
 	"github.com/frontdesk/frontdesk/model"
 )
@@ -63,13 +65,13 @@ func setup(t *testing.T) *fixture {
 	base, _ := url.Parse("http://frontdesk.test")
 	n := &notify.Notifier{DB: db, BaseURL: base, Log: log, OfflineDelay: 50 * time.Millisecond}
 	workers := river.NewWorkers()
-	if err := mail.Register(workers, sender, log); err != nil {
+	if err := mail.Register(workers, sender, log, mail.InOrder(db)); err != nil {
 		t.Fatal(err)
 	}
 	if err := n.Register(workers); err != nil {
 		t.Fatal(err)
 	}
-	pusher, err := push.New(ctx, db, "mailto:ops@acme.test", log, push.AllowLoopback())
+	pusher, err := push.New(ctx, db, testBox(t), "mailto:ops@acme.test", log, push.AllowLoopback())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,12 +268,29 @@ func TestNoReminderForCancelledMeeting(t *testing.T) {
 		t.Fatal(err)
 	}
 	fireReminders(t, f.db)
-	f.smtp.WaitFor(t, 4, 10*time.Second)
+	// Booked and cancelled at once: each side gets the CANCEL, and the
+	// REQUEST before it — unless the CANCEL went out first, in which case
+	// the older REQUEST is dropped (mail.InOrder).
+	f.smtp.WaitFor(t, 2, 10*time.Second)
+	if err := f.newQ().WaitIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
 	time.Sleep(500 * time.Millisecond)
+	cancelled := map[string]bool{}
 	for _, m := range f.smtp.Messages() {
 		if strings.Contains(m.Subject(), "Reminder") {
 			t.Fatalf("a reminder went out for a cancelled meeting: %q", m.Subject())
 		}
+		method, _ := inviteOf(t, m)
+		if cancelled[m.To[0]] {
+			t.Errorf("%s got a %s after the CANCEL", m.To[0], method)
+		}
+		if method == invite.MethodCancel {
+			cancelled[m.To[0]] = true
+		}
+	}
+	if !cancelled["gina@example.com"] || !cancelled["anna@acme.test"] {
+		t.Fatalf("cancellations went to %v, want the guest and the agent", cancelled)
 	}
 }
 
@@ -349,4 +368,13 @@ func TestGuestMessagePushesClosedApps(t *testing.T) {
 	if n := len(f.push.Messages(sub)); n != 1 {
 		t.Fatalf("%d pushes, want 1: the open app gets no push", n)
 	}
+}
+
+func testBox(t testing.TB) *secret.Box {
+	t.Helper()
+	box, err := secret.New(bytes.Repeat([]byte{7}, secret.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return box
 }

@@ -239,3 +239,47 @@ func (db *DB) ForgetBlobs(ctx context.Context, keys []string) error {
 	}
 	return nil
 }
+
+// PersonFiles lists the files of guests' conversations that reached them
+// or came from them, oldest first, for an export of their data.
+func (db *DB) PersonFiles(ctx context.Context, orgID int64, guestIDs []int64) ([]AttachmentFile, error) {
+	if len(guestIDs) == 0 {
+		return nil, nil
+	}
+	var rows []attachmentRow
+	err := db.Bun.NewSelect().Model(&rows).
+		Where("at.organization_id = ? AND at.stored", orgID).
+		Where("at.conversation_id IN (SELECT id FROM conversations WHERE organization_id = ? AND guest_id IN (?))", orgID, bun.In(guestIDs)).
+		Where("(at.message_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = at.message_id AND m.private)) OR at.uploader_kind = 'guest'").
+		Order("at.created_at", "at.id").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("select guests' files: %w", err)
+	}
+	out := make([]AttachmentFile, len(rows))
+	for i, r := range rows {
+		out[i] = fileOf(r)
+	}
+	return out, nil
+}
+
+// EraseGuestFiles deletes, in tx, the files guests sent in their
+// conversations, and their names from the guests' messages. The blobs go
+// to the trash, which the cleanup job empties. It returns how many files
+// went.
+func (db *DB) EraseGuestFiles(ctx context.Context, tx bun.Tx, orgID int64, guestIDs []int64) (int, error) {
+	if len(guestIDs) == 0 {
+		return 0, nil
+	}
+	convs := tx.NewSelect().Table("conversations").Column("id").Where("organization_id = ? AND guest_id IN (?)", orgID, bun.In(guestIDs))
+	res, err := tx.NewDelete().Table("attachments").
+		Where("organization_id = ? AND uploader_kind = 'guest' AND conversation_id IN (?)", orgID, convs).Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("erase guests' files: %w", err)
+	}
+	if _, err := tx.NewUpdate().Table("messages").Set("attachments = NULL").
+		Where("organization_id = ? AND author_kind = 'guest' AND attachments IS NOT NULL AND conversation_id IN (?)", orgID, convs).Exec(ctx); err != nil {
+		return 0, fmt.Errorf("erase guests' files from messages: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}

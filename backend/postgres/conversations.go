@@ -94,6 +94,7 @@ type conversationView struct {
 	GuestEmail      string
 	GuestPhone      string
 	GuestCompany    string
+	GuestErased     bool
 	ServiceName     *string
 	Unread          int64 `bun:",scanonly"`
 	CompanyName     *string
@@ -118,7 +119,7 @@ func (v conversationView) model() model.Conversation {
 		ID: v.ID, OrganizationID: v.OrganizationID, Channel: model.Channel(v.Channel), Status: model.Status(v.Status),
 		ServiceID: v.ServiceID, AssigneeID: v.AssigneeID, LastSeq: v.LastSeq, GuestReadSeq: v.GuestReadSeq, LastMessage: v.LastMessage,
 		Unread: v.Unread, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, Tags: []model.Tag{},
-		Guest: model.Guest{ID: v.GuestID, Name: v.GuestName, Email: v.GuestEmail, Phone: v.GuestPhone, Company: v.GuestCompany},
+		Guest: model.Guest{ID: v.GuestID, Name: v.GuestName, Email: v.GuestEmail, Phone: v.GuestPhone, Company: v.GuestCompany, Erased: v.GuestErased},
 	}
 	if v.ServiceName != nil {
 		c.Tags = append(c.Tags, model.Tag{Kind: "service", Label: *v.ServiceName})
@@ -139,6 +140,7 @@ func selectConversations(idb bun.IDB, rows *[]conversationView, agentID int64) *
 	return idb.NewSelect().Model(rows).
 		ColumnExpr("c.*").
 		ColumnExpr("g.name AS guest_name, g.email AS guest_email, g.phone AS guest_phone, g.company AS guest_company").
+		ColumnExpr("EXISTS (SELECT 1 FROM erased_guests eg WHERE eg.guest_id = g.id) AS guest_erased").
 		ColumnExpr("s.name AS service_name").
 		ColumnExpr("cc.company_name, cc.company_url, cc.lead_provider, cc.lead_status, cc.lead_record_id, cc.lead_url, cc.lead_error, cc.lead_code").
 		ColumnExpr(`c.last_seq - coalesce((SELECT ca.last_read_seq FROM conversation_agents ca
@@ -648,6 +650,8 @@ func (r messageRow) model() model.Message {
 		ID: r.ID, ConversationID: r.ConversationID, Seq: r.Seq, AuthorKind: model.AuthorKind(r.AuthorKind),
 		AuthorID: r.AuthorID, AuthorName: r.AuthorName, Body: r.Body, CreatedAt: r.CreatedAt,
 		Private: r.Private, Mentions: r.Mentions, Attachments: r.Attachments,
+		// Only erasure leaves a guest's message without text or files.
+		Erased: r.AuthorKind == string(model.AuthorGuest) && r.Body == "" && len(r.Attachments) == 0,
 	}
 	if r.ClientID != nil {
 		m.ClientID = *r.ClientID
@@ -731,4 +735,22 @@ func (db *DB) MarkGuestRead(ctx context.Context, orgID, convID, seq int64) error
 		return fmt.Errorf("mark guest read: %w", err)
 	}
 	return nil
+}
+
+// LatestLinkConversation returns the visitor's most recent chat started on
+// agentID's personal link.
+func (db *DB) LatestLinkConversation(ctx context.Context, orgID, agentID int64, visitorToken string) (GuestAccess, error) {
+	var row conversationRow
+	err := db.Bun.NewSelect().Model(&row).
+		Join("JOIN guests AS g ON g.id = c.guest_id").
+		Where("c.organization_id = ? AND c.channel = ? AND c.assignee_id = ? AND g.visitor_hash = ?",
+			orgID, model.ChannelPersonalLink, agentID, visitorHash(visitorToken)).
+		Order("c.updated_at DESC").Limit(1).Scan(ctx)
+	if noRows(err) {
+		return GuestAccess{}, notFound("Conversation")
+	}
+	if err != nil {
+		return GuestAccess{}, fmt.Errorf("select latest link conversation: %w", err)
+	}
+	return db.ConversationByToken(ctx, row.AccessToken)
 }

@@ -58,9 +58,11 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	sqldb := stdlib.OpenDBFromPool(pool)
 	return &DB{
 		Pool: pool,
-		Bun:  bun.NewDB(sqldb, pgdialect.New()),
-		sql:  sqldb,
-		Now:  time.Now,
+		// Columns this version does not know are skipped, not an error:
+		// during a rolling upgrade the next version may have added some.
+		Bun: bun.NewDB(sqldb, pgdialect.New(), bun.WithDiscardUnknownColumns()),
+		sql: sqldb,
+		Now: time.Now,
 	}, nil
 }
 

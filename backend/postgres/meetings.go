@@ -247,42 +247,52 @@ type MeetingUpdate struct {
 func (db *DB) UpdateMeeting(ctx context.Context, orgID, id int64, upd MeetingUpdate, also func(ctx context.Context, tx bun.Tx, before, after MeetingRecord) error) (MeetingRecord, error) {
 	var out MeetingRecord
 	err := db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		var row meetingRow
-		if err := tx.NewSelect().Model(&row).Where("organization_id = ? AND id = ?", orgID, id).For("UPDATE").Scan(ctx); err != nil {
-			if noRows(err) {
-				return notFound("Meeting")
-			}
-			return fmt.Errorf("lock meeting: %w", err)
-		}
-		if row.Status != string(model.MeetingScheduled) {
-			return &model.Error{Status: http.StatusConflict, Code: CodeMeetingCancelled, Message: "This meeting was cancelled and can no longer be changed."}
-		}
-		before, err := db.recordOf(ctx, tx, row)
-		if err != nil {
-			return err
-		}
-		q := tx.NewUpdate().Table("meetings").Set("sequence = sequence + 1").Set("updated_at = now()").Where("id = ?", id)
-		if upd.Cancel {
-			q = q.Set("status = 'cancelled'")
-		} else {
-			q = q.Set("starts_at = ?", upd.Start).Set("duration_minutes = ?", upd.Duration).
-				Set("blocked = ?::tstzrange", tstzrange(upd.Blocked[0], upd.Blocked[1]))
-		}
-		if _, err := q.Exec(ctx); err != nil {
-			return fmt.Errorf("update meeting: %w", translate(err))
-		}
-		if _, err := db.AppendMessageTx(ctx, tx, orgID, row.ConversationID, Author{Kind: model.AuthorSystem, Name: "Frontdesk"}, "", upd.Note); err != nil {
-			return err
-		}
-		if out, err = db.meetingRecord(ctx, tx, "id = ?", id); err != nil {
-			return err
-		}
-		if also != nil {
-			return also(ctx, tx, before, out)
-		}
-		return nil
+		var err error
+		out, err = db.UpdateMeetingTx(ctx, tx, orgID, id, upd, also)
+		return err
 	})
 	return out, err
+}
+
+// UpdateMeetingTx is UpdateMeeting in the caller's transaction.
+func (db *DB) UpdateMeetingTx(ctx context.Context, tx bun.Tx, orgID, id int64, upd MeetingUpdate, also func(ctx context.Context, tx bun.Tx, before, after MeetingRecord) error) (MeetingRecord, error) {
+	var row meetingRow
+	if err := tx.NewSelect().Model(&row).Where("organization_id = ? AND id = ?", orgID, id).For("UPDATE").Scan(ctx); err != nil {
+		if noRows(err) {
+			return MeetingRecord{}, notFound("Meeting")
+		}
+		return MeetingRecord{}, fmt.Errorf("lock meeting: %w", err)
+	}
+	if row.Status != string(model.MeetingScheduled) {
+		return MeetingRecord{}, &model.Error{Status: http.StatusConflict, Code: CodeMeetingCancelled, Message: "This meeting was cancelled and can no longer be changed."}
+	}
+	before, err := db.recordOf(ctx, tx, row)
+	if err != nil {
+		return MeetingRecord{}, err
+	}
+	q := tx.NewUpdate().Table("meetings").Set("sequence = sequence + 1").Set("updated_at = now()").Where("id = ?", id)
+	if upd.Cancel {
+		q = q.Set("status = 'cancelled'")
+	} else {
+		q = q.Set("starts_at = ?", upd.Start).Set("duration_minutes = ?", upd.Duration).
+			Set("blocked = ?::tstzrange", tstzrange(upd.Blocked[0], upd.Blocked[1]))
+	}
+	if _, err := q.Exec(ctx); err != nil {
+		return MeetingRecord{}, fmt.Errorf("update meeting: %w", translate(err))
+	}
+	if _, err := db.AppendMessageTx(ctx, tx, orgID, row.ConversationID, Author{Kind: model.AuthorSystem, Name: "Frontdesk"}, "", upd.Note); err != nil {
+		return MeetingRecord{}, err
+	}
+	out, err := db.meetingRecord(ctx, tx, "id = ?", id)
+	if err != nil {
+		return MeetingRecord{}, err
+	}
+	if also != nil {
+		if err := also(ctx, tx, before, out); err != nil {
+			return MeetingRecord{}, err
+		}
+	}
+	return out, nil
 }
 
 // CodeMeetingCancelled refuses changes to a cancelled meeting.

@@ -13,34 +13,80 @@ import (
 // thousands of endpoints. Saving one more forgets the stalest.
 const MaxPushSubscriptionsPerAgent = 10
 
+// Sealer seals secrets before they are stored and opens them after
+// (secret.Box).
+type Sealer interface {
+	Seal(plaintext []byte, context string) (string, error)
+	Open(sealed, context string) ([]byte, error)
+}
+
+// vapidContext binds the sealed VAPID private key to its column.
+const vapidContext = "vapid_keys:private_key"
+
 // VAPIDKeys returns the installation's VAPID key pair (base64url public and
-// private key), creating it with generate the first time. Instances starting
-// at once may each generate a pair, but only the first one stored is kept and
-// every caller gets that one: a subscription made with a public key that
-// later changed would be refused by the push service.
-func (db *DB) VAPIDKeys(ctx context.Context, generate func() (pub, priv string, err error)) (pub, priv string, err error) {
-	pub, priv, err = db.vapidKeys(ctx)
-	if err == nil || !noRows(err) {
-		return pub, priv, err
+// private key), creating it with generate the first time. The private key
+// is stored sealed by box; one stored in clear by an earlier version is
+// sealed now. Instances starting at once may each generate a pair, but only
+// the first one stored is kept and every caller gets that one: a
+// subscription made with a public key that later changed would be refused
+// by the push service.
+func (db *DB) VAPIDKeys(ctx context.Context, box Sealer, generate func() (pub, priv string, err error)) (pub, priv string, err error) {
+	pub, plain, sealed, err := db.vapidKeys(ctx)
+	switch {
+	case err == nil && sealed != "":
+		return openVAPID(box, pub, sealed)
+	case err == nil:
+		// Kept in clear before keys were sealed: seal it, blank the clear
+		// copy. Another instance may be doing the same; either wins.
+		s, err := box.Seal([]byte(plain), vapidContext)
+		if err != nil {
+			return "", "", err
+		}
+		if _, err := db.Bun.ExecContext(ctx, `UPDATE vapid_keys SET private_key_sealed = ?, private_key = ''
+			WHERE id AND private_key_sealed IS NULL`, s); err != nil {
+			return "", "", fmt.Errorf("seal vapid key: %w", err)
+		}
+	case !noRows(err):
+		return "", "", err
+	default:
+		newPub, newPriv, err := generate()
+		if err != nil {
+			return "", "", fmt.Errorf("generate vapid keys: %w", err)
+		}
+		s, err := box.Seal([]byte(newPriv), vapidContext)
+		if err != nil {
+			return "", "", err
+		}
+		if _, err := db.Bun.ExecContext(ctx, `INSERT INTO vapid_keys (public_key, private_key, private_key_sealed) VALUES (?, '', ?)
+			ON CONFLICT (id) DO NOTHING`, newPub, s); err != nil {
+			return "", "", fmt.Errorf("insert vapid keys: %w", err)
+		}
 	}
-	newPub, newPriv, err := generate()
+	if pub, _, sealed, err = db.vapidKeys(ctx); err != nil {
+		return "", "", err
+	}
+	return openVAPID(box, pub, sealed)
+}
+
+func openVAPID(box Sealer, pub, sealed string) (string, string, error) {
+	priv, err := box.Open(sealed, vapidContext)
 	if err != nil {
-		return "", "", fmt.Errorf("generate vapid keys: %w", err)
+		return "", "", fmt.Errorf("open vapid private key: %w", err)
 	}
-	if _, err := db.Bun.ExecContext(ctx, `INSERT INTO vapid_keys (public_key, private_key) VALUES (?, ?)
-		ON CONFLICT (id) DO NOTHING`, newPub, newPriv); err != nil {
-		return "", "", fmt.Errorf("insert vapid keys: %w", err)
-	}
-	return db.vapidKeys(ctx)
+	return pub, string(priv), nil
 }
 
 // vapidKeys loads the stored pair; sql.ErrNoRows (wrapped) means none yet.
-func (db *DB) vapidKeys(ctx context.Context) (pub, priv string, err error) {
-	err = db.Bun.QueryRowContext(ctx, `SELECT public_key, private_key FROM vapid_keys WHERE id`).Scan(&pub, &priv)
+func (db *DB) vapidKeys(ctx context.Context) (pub, plain, sealed string, err error) {
+	var s *string
+	err = db.Bun.QueryRowContext(ctx, `SELECT public_key, private_key, private_key_sealed FROM vapid_keys WHERE id`).Scan(&pub, &plain, &s)
 	if err != nil {
-		return "", "", fmt.Errorf("select vapid keys: %w", err)
+		return "", "", "", fmt.Errorf("select vapid keys: %w", err)
 	}
-	return pub, priv, nil
+	if s != nil {
+		sealed = *s
+	}
+	return pub, plain, sealed, nil
 }
 
 // NewPushSubscription is a validated browser subscription to store: the

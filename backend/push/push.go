@@ -71,9 +71,10 @@ func WithTimeout(d time.Duration) Option { return func(s *Sender) { s.timeout = 
 func AllowLoopback() Option { return func(s *Sender) { s.allowLoopback = true } }
 
 // New returns a Sender signing with the installation's VAPID keys, which it
-// generates and stores on first use. subject is the contact push services
-// may use about abuse or problems: "mailto:ops@example.com" or an https URL.
-func New(ctx context.Context, db *postgres.DB, subject string, log *slog.Logger, opts ...Option) (*Sender, error) {
+// generates and stores on first use, the private key sealed by box.
+// subject is the contact push services may use about abuse or problems:
+// "mailto:ops@example.com" or an https URL.
+func New(ctx context.Context, db *postgres.DB, box postgres.Sealer, subject string, log *slog.Logger, opts ...Option) (*Sender, error) {
 	subscriber, err := parseSubject(subject)
 	if err != nil {
 		return nil, err
@@ -81,7 +82,7 @@ func New(ctx context.Context, db *postgres.DB, subject string, log *slog.Logger,
 	if log == nil {
 		log = slog.Default()
 	}
-	pub, priv, err := db.VAPIDKeys(ctx, generateKeys)
+	pub, priv, err := db.VAPIDKeys(ctx, box, generateKeys)
 	if err != nil {
 		return nil, fmt.Errorf("push: vapid keys: %w", err)
 	}

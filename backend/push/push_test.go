@@ -1,6 +1,7 @@
 package push_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -21,6 +22,7 @@ import (
 	"github.com/frontdesk/frontdesk/backend/postgres"
 	"github.com/frontdesk/frontdesk/backend/push"
 	"github.com/frontdesk/frontdesk/backend/push/pushtest"
+	"github.com/frontdesk/frontdesk/backend/secret"
 	"github.com/frontdesk/frontdesk/model"
 )
 
@@ -70,7 +72,7 @@ func setup(t *testing.T) *fixture {
 
 func newSender(t *testing.T, db *postgres.DB) *push.Sender {
 	t.Helper()
-	s, err := push.New(context.Background(), db, "mailto:ops@example.com", testLogger(t), push.AllowLoopback())
+	s, err := push.New(context.Background(), db, testBox(t), "mailto:ops@example.com", testLogger(t), push.AllowLoopback())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +142,7 @@ func TestVAPIDKeysGeneratedOnce(t *testing.T) {
 	if s1.PublicKey() == "" || s1.PublicKey() != s2.PublicKey() {
 		t.Fatalf("public keys %q and %q: want one stable key", s1.PublicKey(), s2.PublicKey())
 	}
-	pub, _, err := db.VAPIDKeys(ctx, func() (string, string, error) {
+	pub, _, err := db.VAPIDKeys(ctx, testBox(t), func() (string, string, error) {
 		t.Error("keys generated again although stored")
 		return "", "", nil
 	})
@@ -159,7 +161,7 @@ func TestVAPIDKeysRace(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			pub, priv, err := db.VAPIDKeys(context.Background(), func() (string, string, error) {
+			pub, priv, err := db.VAPIDKeys(context.Background(), testBox(t), func() (string, string, error) {
 				return fmt.Sprintf("pub%d", i), fmt.Sprintf("priv%d", i), nil
 			})
 			if err != nil {
@@ -182,7 +184,7 @@ func TestVAPIDKeysRace(t *testing.T) {
 func TestNewRefusesBadSubject(t *testing.T) {
 	t.Parallel()
 	db := pgtest.Open(t)
-	if _, err := push.New(context.Background(), db, "ops@example.com", testLogger(t)); err == nil {
+	if _, err := push.New(context.Background(), db, testBox(t), "ops@example.com", testLogger(t)); err == nil {
 		t.Fatal("a subject without mailto: was accepted")
 	}
 }
@@ -272,7 +274,7 @@ func TestSubscriptionsCappedPerAgent(t *testing.T) {
 func TestValidate(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
-	strict, err := push.New(context.Background(), f.db, "https://frontdesk.example.com", testLogger(t))
+	strict, err := push.New(context.Background(), f.db, testBox(t), "https://frontdesk.example.com", testLogger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -584,7 +586,7 @@ func TestSendRefusesInternalAddresses(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := setup(t)
-	strict, err := push.New(ctx, f.db, "mailto:ops@example.com", testLogger(t))
+	strict, err := push.New(ctx, f.db, testBox(t), "mailto:ops@example.com", testLogger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -604,5 +606,62 @@ func TestSendRefusesInternalAddresses(t *testing.T) {
 	// The test sender, allowed loopback, reaches it.
 	if err := f.sender.Send(ctx, []int64{f.a1}, push.Payload{Title: "x"}); err != nil || len(f.pushService.Messages(sub)) != 1 {
 		t.Fatalf("send with loopback allowed: %v, %d messages", err, len(f.pushService.Messages(sub)))
+	}
+}
+
+// testBox seals with a fixed key, so every sender of a test opens what the
+// others stored.
+func testBox(t testing.TB) *secret.Box {
+	t.Helper()
+	box, err := secret.New(bytes.Repeat([]byte{7}, secret.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return box
+}
+
+// TestVAPIDPrivateKeySealed: the private key is never stored in clear, and
+// one stored in clear by an earlier version is sealed on the next start.
+func TestVAPIDPrivateKeySealed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	stored := func(db *postgres.DB) (plain, sealed string) {
+		t.Helper()
+		var s *string
+		if err := db.Bun.QueryRowContext(ctx, `SELECT private_key, private_key_sealed FROM vapid_keys`).Scan(&plain, &s); err != nil {
+			t.Fatal(err)
+		}
+		if s != nil {
+			sealed = *s
+		}
+		return plain, sealed
+	}
+
+	db := pgtest.Open(t)
+	_, priv, err := db.VAPIDKeys(ctx, testBox(t), func() (string, string, error) { return "pub-new", "priv-new", nil })
+	if err != nil || priv != "priv-new" {
+		t.Fatalf("VAPIDKeys = %q, %v", priv, err)
+	}
+	if plain, sealed := stored(db); plain != "" || sealed == "" || strings.Contains(sealed, "priv-new") {
+		t.Fatalf("stored private_key %q, sealed %q: want only a sealed copy", plain, sealed)
+	}
+
+	old := pgtest.Open(t)
+	if _, err := old.Bun.ExecContext(ctx, `INSERT INTO vapid_keys (public_key, private_key) VALUES ('pub-old', 'priv-old')`); err != nil {
+		t.Fatal(err)
+	}
+	pub, priv, err := old.VAPIDKeys(ctx, testBox(t), func() (string, string, error) {
+		t.Error("keys generated although stored")
+		return "", "", nil
+	})
+	if err != nil || pub != "pub-old" || priv != "priv-old" {
+		t.Fatalf("VAPIDKeys = %q/%q, %v; want the stored pair", pub, priv, err)
+	}
+	if plain, sealed := stored(old); plain != "" || sealed == "" {
+		t.Fatalf("after start: private_key %q, sealed %q: want the clear copy gone", plain, sealed)
+	}
+	other, _ := secret.New(bytes.Repeat([]byte{8}, secret.KeySize))
+	if _, _, err := old.VAPIDKeys(ctx, other, nil); err == nil {
+		t.Fatal("another key opened the sealed private key")
 	}
 }

@@ -24,7 +24,10 @@ const (
 	replayPage   = 200
 	// StatusResume is the close code that asks the client to reconnect and
 	// resume from its last sequence number.
-	StatusResume websocket.StatusCode = 4000
+	StatusResume websocket.StatusCode = model.CloseResume
+	// StatusGoAway tells the client the server is going away: reconnect
+	// at once, elsewhere (see Hub.GoAway).
+	StatusGoAway websocket.StatusCode = model.CloseGoAway
 )
 
 // client is one websocket.
@@ -68,10 +71,13 @@ func (c *client) skip(ev model.Event) bool {
 }
 
 // kick closes the socket with StatusResume; safe from any goroutine.
-func (c *client) kick(reason string) {
+func (c *client) kick(reason string) { c.close(StatusResume, reason) }
+
+// close closes the socket with code, once; safe from any goroutine.
+func (c *client) close(code websocket.StatusCode, reason string) {
 	c.kickOnce.Do(func() {
 		go func() {
-			c.conn.Close(StatusResume, reason) //nolint:errcheck // best effort
+			c.conn.Close(code, reason) //nolint:errcheck // best effort
 			c.cancel()
 		}()
 	})
@@ -103,6 +109,19 @@ func (h *Hub) ServeGuest(w http.ResponseWriter, r *http.Request, a postgres.Gues
 }
 
 func (h *Hub) serve(w http.ResponseWriter, r *http.Request, c *client, conv, after int64) {
+	h.mu.RLock()
+	closing := h.closing
+	h.mu.RUnlock()
+	if closing {
+		// A client reconnecting to an instance on its way out: a balancer
+		// retries elsewhere, a client reconnects.
+		w.Header().Set("Connection", "close")
+		w.Header().Set("Retry-After", "0")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		json.NewEncoder(w).Encode(model.ErrorResponse{Error: &model.Error{Code: model.CodeShuttingDown, Message: "This instance is shutting down; connect again."}}) //nolint:errcheck
+		return
+	}
 	conn, err := websocket.Accept(w, r, nil)
 	if err != nil {
 		h.log.Info("websocket refused", "err", err, "origin", r.Header.Get("Origin"))

@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
@@ -40,11 +41,13 @@ type Hub struct {
 	guests map[int64]map[*client]struct{} // by conversation
 	online map[int64]int                  // agent id → open sockets here
 
-	ready chan struct{} // closed once LISTEN is active
+	ready   chan struct{} // closed once LISTEN is active
+	closing bool          // GoAway was called: new sockets are refused (under mu)
 
 	connections *prometheus.GaugeVec
 	delivered   prometheus.Counter
 	dropped     prometheus.Counter
+	delay       prometheus.Histogram // message stored → fanned out here
 }
 
 // New creates a hub; call Run to start listening.
@@ -66,9 +69,14 @@ func New(db *postgres.DB, log *slog.Logger, reg prometheus.Registerer) *Hub {
 		dropped: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "frontdesk_ws_slow_clients_dropped_total", Help: "Clients disconnected because their queue was full.",
 		}),
+		delay: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "frontdesk_ws_delivery_seconds",
+			Help:    "Time from a message's transaction to its fan-out to this instance's sockets (the database's clock against this instance's).",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}),
 	}
 	if reg != nil {
-		reg.MustRegister(h.connections, h.delivered, h.dropped)
+		reg.MustRegister(h.connections, h.delivered, h.dropped, h.delay)
 	}
 	return h
 }
@@ -161,6 +169,9 @@ func (h *Hub) dispatch(ctx context.Context, n postgres.Notification) {
 		}
 		ev.Message = &msgs[0]
 	}
+	if ev.Type == model.EventMessage && ev.Message != nil && !ev.Message.CreatedAt.IsZero() {
+		h.delay.Observe(max(time.Since(ev.Message.CreatedAt), 0).Seconds())
+	}
 	frame, err := json.Marshal(ev)
 	if err != nil {
 		h.log.Error("encode event", "err", err)
@@ -181,9 +192,16 @@ func (h *Hub) dispatch(ctx context.Context, n postgres.Notification) {
 		}
 		h.send(c, frame)
 	}
-	// Agents-only events (private notes) never reach a guest's socket.
+	// A guest whose data was erased has lost the token that opened the
+	// socket: it is closed rather than fed. Agents-only events (private
+	// notes) never reach a guest's socket.
+	erased := ev.Type == model.EventConversation && ev.Conversation != nil && ev.Conversation.Guest.Erased
 	if n.ConversationID != 0 && ev.Type != model.EventPresence && !n.AgentsOnly {
 		for c := range h.guests[n.ConversationID] {
+			if erased {
+				c.close(websocket.StatusPolicyViolation, "this conversation is no longer available")
+				continue
+			}
 			if c.skip(ev) {
 				continue
 			}
@@ -206,6 +224,10 @@ func (h *Hub) send(c *client, frame []byte) {
 
 func (h *Hub) register(c *client) {
 	h.mu.Lock()
+	if h.closing {
+		// Accepted just as GoAway ran: send it on its way too.
+		c.close(StatusGoAway, "server shutting down: reconnect")
+	}
 	set := h.agents
 	key := c.orgID
 	if c.guest {
@@ -268,11 +290,47 @@ func (h *Hub) presence(c *client, online bool) {
 func (h *Hub) closeAll(reason string) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
+	h.closeAllLocked(StatusResume, reason)
+}
+
+func (h *Hub) closeAllLocked(code websocket.StatusCode, reason string) {
 	for _, set := range []map[int64]map[*client]struct{}{h.agents, h.guests} {
 		for _, cs := range set {
 			for c := range cs {
-				c.kick(reason)
+				c.close(code, reason)
 			}
+		}
+	}
+}
+
+// GoAway closes every socket with StatusGoAway, which clients take as
+// "reconnect now" rather than as an error: the instance is shutting down
+// and the load balancer sends them to another. Sockets asked for from now
+// on are refused with 503 shutting_down. Call it once the listener is
+// closed (http.Server.RegisterOnShutdown).
+func (h *Hub) GoAway() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closing = true
+	h.closeAllLocked(StatusGoAway, "server shutting down: reconnect")
+}
+
+// waitClosed waits until every socket has finished its closing handshake
+// (or ctx ends), so that clients get the close code and not a reset.
+func (h *Hub) waitClosed(ctx context.Context) {
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	for {
+		h.mu.RLock()
+		n := len(h.agents) + len(h.guests)
+		h.mu.RUnlock()
+		if n == 0 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
 	}
 }
@@ -280,7 +338,8 @@ func (h *Hub) closeAll(reason string) {
 // Shutdown ends this instance's presence so agents do not look online
 // after it stops.
 func (h *Hub) Shutdown(ctx context.Context) error {
-	h.closeAll("server shutting down")
+	h.GoAway()
+	h.waitClosed(ctx)
 	_, err := h.db.Bun.ExecContext(ctx, "DELETE FROM presence WHERE instance_id = ?", h.instance)
 	if err != nil {
 		return errors.Join(fmt.Errorf("clear presence: %w", err))

@@ -30,7 +30,7 @@ func FromEnv(getenv func(string) string, dataDir string, log *slog.Logger) (*Box
 		if err != nil {
 			return nil, fmt.Errorf("secret: %s: %w", EnvKey, err)
 		}
-		return New(key)
+		return withSource(New(key))(EnvKey)
 	}
 	if dataDir == "" {
 		return nil, fmt.Errorf("secret: %s is not set and there is no data folder to keep a generated key in", EnvKey)
@@ -45,7 +45,17 @@ func FromEnv(getenv func(string) string, dataDir string, log *slog.Logger) (*Box
 			"Production should set "+EnvKey+" to the base64 of 32 random bytes (openssl rand -base64 32).",
 			"key_file", path, "generated", created)
 	}
-	return New(key)
+	return withSource(New(key))("the key in " + path + " (" + EnvKey + " is unset)")
+}
+
+func withSource(b *Box, err error) func(string) (*Box, error) {
+	return func(source string) (*Box, error) {
+		if err != nil {
+			return nil, err
+		}
+		b.source = source
+		return b, nil
+	}
 }
 
 // decodeKey accepts standard or URL-safe base64, padded or not, since keys

@@ -12,7 +12,9 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -38,7 +40,9 @@ var (
 
 // Box seals and opens secrets under one key. It is safe for concurrent use.
 type Box struct {
-	aead cipher.AEAD
+	aead   cipher.AEAD
+	id     string
+	source string // where the key came from, for error messages
 }
 
 // New returns a Box for a KeySize-byte key.
@@ -54,8 +58,13 @@ func New(key []byte) (*Box, error) {
 	if err != nil {
 		return nil, fmt.Errorf("secret: %w", err)
 	}
-	return &Box{aead: aead}, nil
+	fp := sha256.Sum256(append([]byte("frontdesk secret key id\x00"), key...))
+	return &Box{aead: aead, id: hex.EncodeToString(fp[:4]), source: "the configured key"}, nil
 }
+
+// KeyID is a short fingerprint of the key: it tells keys apart in messages
+// and logs without revealing anything of them.
+func (b *Box) KeyID() string { return b.id }
 
 // Seal encrypts plaintext for the given context and returns printable text
 // to store: "v1:" followed by the base64 of a random nonce and the

@@ -41,6 +41,7 @@ type Server struct {
 	arrived  chan struct{} // closed and replaced whenever a message arrives
 	failNext int
 	rejected map[string]bool
+	delay    time.Duration
 }
 
 type credentials struct{ username, password string }
@@ -73,6 +74,12 @@ func WithImplicitTLS() Option { return func(s *Server) { s.tls = tlsImplicit } }
 
 // WithMaxMessageBytes makes the server refuse larger messages.
 func WithMaxMessageBytes(n int64) Option { return func(s *Server) { s.maxBytes = n } }
+
+// WithDelay makes the server take d to accept each recipient, as a busy
+// relay does: deliveries are then in flight long enough for a test to cut
+// the sender off in the middle. A sender that disappears before the
+// message's end is not delivered.
+func WithDelay(d time.Duration) Option { return func(s *Server) { s.delay = d } }
 
 // Start runs a server on a free loopback port until t ends.
 func Start(t testing.TB, opts ...Option) *Server {
@@ -298,6 +305,7 @@ func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 }
 
 func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	time.Sleep(ss.server.delay)
 	if ss.server.isRejected(to) {
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "smtptest: no such user"}
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +34,23 @@ type config struct {
 	LoginEvery                  time.Duration
 	PublicBurst                 int
 	PublicEvery                 time.Duration
+
+	// Running several instances (docs/OPERATIONS.md).
+	//
+	// ShutdownTimeout bounds finishing in-flight requests and jobs after a
+	// signal; DrainDelay is how long /readyz reports unready on SIGTERM
+	// before the listener closes, so the balancer stops sending first.
+	ShutdownTimeout time.Duration
+	DrainDelay      time.Duration
+	// InstanceTimeout is how long an instance may miss heartbeats before
+	// the others take over its running jobs.
+	InstanceTimeout time.Duration
+	// LimitSync is how often rate-limit counts are settled with the other
+	// instances; 0 keeps them per instance.
+	LimitSync time.Duration
+	// HubSpotURL points the HubSpot client elsewhere (tests' loopback
+	// HubSpot); empty is HubSpot's own API.
+	HubSpotURL string
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -39,7 +58,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		Addr:        envOr(getenv, "FRONTDESK_ADDR", "127.0.0.1:8080"),
 		DatabaseURL: getenv("DATABASE_URL"),
 		DataDir:     envOr(getenv, "FRONTDESK_DATA_DIR", ".data"),
-		WebDir:      envOr(getenv, "FRONTDESK_WEB_DIR", "build/web"),
+		WebDir:      envOr(getenv, "FRONTDESK_WEB_DIR", defaultWebDir()),
 	}
 	var errs []string
 	fail := func(name string, err error) { errs = append(errs, fmt.Sprintf("%s: %v", name, err)) }
@@ -91,6 +110,17 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		return d
 	}
+	nonNegative := func(name string, def time.Duration) time.Duration {
+		v := getenv(name)
+		if v == "" {
+			return def
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			fail(name, fmt.Errorf("want a duration like 5s (0 for none), got %q", v))
+		}
+		return d
+	}
 	c.Demo = boolean("FRONTDESK_DEMO", false)
 	c.LogJSON = boolean("FRONTDESK_LOG_JSON", false)
 	c.TrustProxy = boolean("FRONTDESK_TRUST_PROXY", false)
@@ -104,11 +134,30 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.LoginEvery = duration("FRONTDESK_LOGIN_REFILL", 30*time.Second)
 	c.PublicBurst = integer("FRONTDESK_PUBLIC_BURST", 60)
 	c.PublicEvery = duration("FRONTDESK_PUBLIC_REFILL", time.Second)
+	c.ShutdownTimeout = duration("FRONTDESK_SHUTDOWN_TIMEOUT", 30*time.Second)
+	c.DrainDelay = nonNegative("FRONTDESK_DRAIN_DELAY", 5*time.Second)
+	c.InstanceTimeout = duration("FRONTDESK_INSTANCE_TIMEOUT", 10*time.Second)
+	c.LimitSync = nonNegative("FRONTDESK_LIMIT_SYNC", 100*time.Millisecond)
+	c.HubSpotURL = getenv("FRONTDESK_HUBSPOT_URL")
 
 	if len(errs) > 0 {
 		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// defaultWebDir is where the built WebAssembly files are when
+// FRONTDESK_WEB_DIR is unset: the web folder next to the binary (the
+// container image's /app/frontdesk and /app/web, make's build/frontdesk and
+// build/web), else build/web in the working directory (go run).
+func defaultWebDir() string {
+	if exe, err := os.Executable(); err == nil {
+		dir := filepath.Join(filepath.Dir(exe), "web")
+		if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+			return dir
+		}
+	}
+	return "build/web"
 }
 
 func envOr(getenv func(string) string, name, def string) string {

@@ -44,7 +44,7 @@ func (m *Main) openFiles(ctx context.Context, db *postgres.DB, workers *river.Wo
 		}
 		m.Log.Info("files on disk", "dir", dir)
 	}
-	svc := &attachments.Service{DB: db, Store: store, MaxSize: max, Log: m.Log}
+	svc := &attachments.Service{DB: db, Store: store, MaxSize: max, BaseURL: m.Config.BaseURL, Log: m.Log}
 	if err := svc.Register(workers); err != nil {
 		return nil, nil, err
 	}

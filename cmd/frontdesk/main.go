@@ -28,6 +28,7 @@ import (
 	"github.com/frontdesk/frontdesk/assets"
 	"github.com/frontdesk/frontdesk/backend/api"
 	"github.com/frontdesk/frontdesk/backend/booking"
+	"github.com/frontdesk/frontdesk/backend/cluster"
 	"github.com/frontdesk/frontdesk/backend/crmsync"
 	"github.com/frontdesk/frontdesk/backend/jobs"
 	"github.com/frontdesk/frontdesk/backend/mail"
@@ -43,30 +44,40 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Getenv, os.Stdout); err != nil {
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	if err := run(signals, os.Getenv, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "frontdesk:", err)
 		os.Exit(1)
 	}
 }
 
-// run starts the server and blocks until ctx ends, then shuts down
-// gracefully.
-func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+// run starts the server and blocks until a signal, then shuts down
+// gracefully (see Main.Shutdown). A second signal ends the process at once.
+func run(signals <-chan os.Signal, getenv func(string) string, stdout io.Writer) error {
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return err
 	}
 	m := &Main{Config: cfg, Stdout: stdout, Getenv: getenv}
-	if err := m.Open(ctx); err != nil {
+	if err := m.Open(context.Background()); err != nil {
 		m.Close()
 		return err
 	}
-	defer m.Close()
-	<-ctx.Done()
-	m.Log.Info("shutting down")
-	return nil
+	sig := <-signals
+	m.Log.Info("shutting down", "signal", sig.String())
+	go func() {
+		<-signals
+		m.Log.Error("second signal: stopping now")
+		os.Exit(1)
+	}()
+	// SIGTERM is how orchestrators and rolling upgrades stop an instance:
+	// let the balancer notice it is leaving first. Ctrl-C stops at once.
+	drain := time.Duration(0)
+	if sig == syscall.SIGTERM {
+		drain = cfg.DrainDelay
+	}
+	return m.Shutdown(drain)
 }
 
 // Main is the wired server, kept as a type so end-to-end tests can start
@@ -91,6 +102,8 @@ type Main struct {
 	OfflineDelay time.Duration
 
 	cluster  *pgcluster.Cluster
+	member   *cluster.Member
+	ops      operations
 	db       *postgres.DB
 	api      *api.Server
 	hub      *realtime.Hub
@@ -152,7 +165,13 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := secret.CheckKey(ctx, box, db); err != nil {
+		return err
+	}
 	calendars := m.newCalendars(db, box)
+	if m.HubSpotBaseURL == "" {
+		m.HubSpotBaseURL = m.Config.HubSpotURL
+	}
 	crms := &crmsync.Sync{DB: db, Box: box, BaseURL: m.Config.BaseURL, HubSpotBaseURL: m.HubSpotBaseURL}
 	notifier := &notify.Notifier{DB: db, BaseURL: m.Config.BaseURL, Log: m.Log, Calendar: calendars, OfflineDelay: m.OfflineDelay}
 	workers := river.NewWorkers()
@@ -166,27 +185,35 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.Config.PushLoopback {
 		pushOpts = append(pushOpts, push.AllowLoopback())
 	}
-	pusher, err := push.New(ctx, db, m.Config.PushSubject, m.Log, pushOpts...)
+	pusher, err := push.New(ctx, db, box, m.Config.PushSubject, m.Log, pushOpts...)
 	if err != nil {
 		return err
 	}
 	if err := push.Register(workers, pusher); err != nil {
 		return err
 	}
-	if err := mail.Register(workers, sender, m.Log); err != nil {
+	if err := mail.Register(workers, sender, m.Log, mail.InOrder(db)); err != nil {
 		return err
 	}
 	if err := notifier.Register(workers); err != nil {
+		return err
+	}
+	// ---- operations (issue #17): this instance in the cluster, its jobs
+	// handed back if it dies, shared rate limits, guest data, metrics.
+	if err := m.openOperations(ctx, db, workers); err != nil {
 		return err
 	}
 	files, cleanup, err := m.openFiles(ctx, db, workers) // inbox.go
 	if err != nil {
 		return err
 	}
-	jobOpts := append([]jobs.Option{calendarJobs(calendars), cleanup}, m.JobOptions...)
+	m.ops.guests.Parts = append(m.ops.guests.Parts, files) // a guest's files go with their data
+	jobOpts := append([]jobs.Option{calendarJobs(calendars), cleanup, jobs.WithID(m.member.ID()), jobs.WithPeriodicJobs(m.ops.periodic...)}, m.JobOptions...)
 	if m.queue, err = jobs.New(db, workers, m.Log, jobOpts...); err != nil {
 		return err
 	}
+	m.member.SetJobs(m.queue)
+	// ---- end operations
 	notifier.Queue, calendars.Queue, crms.Queue = m.queue, m.queue, m.queue
 	db.MessageHook = notifier.MessageStored
 	db.GuestEmailHook = crms.EnqueueLookup
@@ -196,6 +223,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.queue.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
+	m.startOperations()
 
 	static, err := web.New(m.Config.WebDir, assets.FS)
 	if err != nil {
@@ -205,12 +233,14 @@ func (m *Main) Open(ctx context.Context) error {
 		BaseURL: m.Config.BaseURL, SessionTTL: 14 * 24 * time.Hour, TrustProxy: m.Config.TrustProxy,
 		LoginPerIP: m.Config.LoginPerIP, LoginPerAccount: m.Config.LoginPerAccount, LoginEvery: m.Config.LoginEvery,
 		PublicBurst: m.Config.PublicBurst, PublicEvery: m.Config.PublicEvery,
+		Limits: m.ops.limits,
 	}, db, m.Log)
 	bookings := &booking.Service{DB: db, BaseURL: m.Config.BaseURL, Notifier: notifier, Busy: calendars}
 	m.api.SetBooking(bookings)
 	m.api.SetCalendars(calendars)
 	m.api.SetCRM(crms)
 	m.api.SetPush(pusher)
+	m.wireOperations(bookings)
 	m.api.SetAttachments(files)
 	m.api.SetTranscripts(notifier)
 	m.hub = realtime.New(db, m.Log, m.api.Registry())
@@ -257,6 +287,7 @@ func (m *Main) Open(ctx context.Context) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
 	}
+	m.http.RegisterOnShutdown(m.hub.GoAway)
 	m.serveErr = make(chan error, 1)
 	go func() { m.serveErr <- m.http.Serve(ln) }()
 	m.Log.Info("listening", "addr", ln.Addr().String(), "url", m.Config.BaseURL.String())
@@ -276,38 +307,62 @@ func (m *Main) getenv(k string) string {
 // URL is where the server answers.
 func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
 
-// Close stops accepting requests, lets running ones finish (up to 10 s),
-// then closes the database and stops a private cluster. Closing twice is
-// harmless.
+// Shutdown takes this instance out of service the way a rolling upgrade
+// needs: /readyz answers 503 at once and for drain, so the load balancer
+// stops sending new requests here, then Close.
+func (m *Main) Shutdown(drain time.Duration) error {
+	if m.api != nil {
+		m.api.Drain()
+	}
+	if drain > 0 {
+		m.Log.Info("draining: /readyz reports unready", "for", drain.String())
+		time.Sleep(drain)
+	}
+	return m.Close()
+}
+
+// Close stops the instance within FRONTDESK_SHUTDOWN_TIMEOUT: it stops
+// accepting connections, tells websocket clients to go elsewhere (they
+// reconnect through the balancer at once), lets in-flight requests and
+// running jobs finish, leaves the cluster, and closes the database. Closing
+// twice is harmless.
 func (m *Main) Close() error {
 	m.closeOnce.Do(func() { m.closeErr = m.close() })
 	return m.closeErr
 }
 
 func (m *Main) close() error {
+	timeout := m.Config.ShutdownTimeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
 	var errs []error
+	if m.api != nil {
+		m.api.Drain()
+	}
 	if m.http != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		// Closes the listener, then (RegisterOnShutdown) the websockets,
+		// then waits for the requests in flight.
 		if err := m.http.Shutdown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
 		}
-		cancel()
 		if err := <-m.serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errs = append(errs, err)
 		}
 	}
 	if m.hub != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		errs = append(errs, m.hub.Shutdown(ctx))
-		cancel()
+		hctx, hcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		errs = append(errs, m.hub.Shutdown(hctx))
+		hcancel()
 		m.stopHub()
 		<-m.hubDone
 	}
 	if m.queue != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		errs = append(errs, m.queue.Stop(ctx))
-		cancel()
 	}
+	errs = append(errs, m.stopOperations())
 	if m.db != nil {
 		errs = append(errs, m.db.Close())
 	}
