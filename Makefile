@@ -11,7 +11,7 @@ CHROMIUM  ?= /usr/bin/chromium
 APT_GET   := DEBIAN_FRONTEND=noninteractive apt-get
 SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: bench-search run test build wasm bench bench-host vet deps deps-postgres deps-chromium deps-radicale deps-haproxy deps-axe deps-lighthouse clean
+.PHONY: bench-search run test build wasm bench bench-host bench-p4 vet deps deps-postgres deps-chromium deps-radicale deps-haproxy deps-nats deps-axe deps-lighthouse clean
 
 run: deps-postgres build
 	FRONTDESK_DEMO=true ./$(BIN)
@@ -51,7 +51,7 @@ vet:
 # each in its own database cloned from a migrated template. Backend packages
 # run under the race detector.
 # deploy/ runs the built server as three processes behind HAProxy.
-test: deps-postgres deps-chromium deps-radicale deps-haproxy deps-axe vet build
+test: deps-postgres deps-chromium deps-radicale deps-haproxy deps-nats deps-axe vet build
 	$(GO) run ./cmd/withdb -dir .data/test-postgres -- \
 		$(GO) test -race -count=1 -timeout 15m ./backend/... ./model/... ./assets/... ./app/... ./cmd/... ./widget/... ./deploy/...
 
@@ -66,7 +66,17 @@ bench-host: deps-postgres deps-chromium deps-lighthouse build
 	$(GO) run ./cmd/withdb -dir .data/test-postgres -- \
 		$(GO) test -run '^$$' -bench HostPage -benchtime 3x -timeout 30m ./cmd/frontdesk/
 
-deps: deps-postgres deps-chromium deps-radicale deps-haproxy deps-axe
+# Bar P4 in one go: pgbench's bare message write (the ceiling) against
+# Frontdesk's own message path with its realtime events, on DATABASE_URL (the
+# private cluster when unset). The last line is
+# "P4: N messages/s, ceiling M/s, ratio R".
+# (Its report is printed when it ends, after cmd/withdb's own log lines.)
+bench-p4: deps-postgres
+	$(GO) build -o build/benchp4 ./cmd/benchp4
+	$(GO) run ./cmd/withdb -dir .data/test-postgres -- ./build/benchp4 > build/bench-p4.txt || { cat build/bench-p4.txt; exit 1; }
+	@cat build/bench-p4.txt
+
+deps: deps-postgres deps-chromium deps-radicale deps-haproxy deps-nats deps-axe
 
 deps-postgres:
 	@if [ -z "$(PG_BIN)" ]; then \
@@ -92,6 +102,14 @@ deps-haproxy:
 	@if [ ! -x /usr/sbin/haproxy ]; then \
 		echo "Installing Debian's haproxy for the deployment tests…"; \
 		$(SUDO) $(APT_GET) update && $(SUDO) $(APT_GET) install -y --no-install-recommends haproxy; \
+	fi
+
+# Debian's nats-server: the NATS event bus tests run it on loopback, on a
+# port of their own.
+deps-nats:
+	@if [ ! -x /usr/sbin/nats-server ]; then \
+		echo "Installing Debian's nats-server for the event bus tests…"; \
+		$(SUDO) $(APT_GET) update && $(SUDO) $(APT_GET) install -y --no-install-recommends nats-server; \
 	fi
 
 AXE_VERSION := 4.14.1

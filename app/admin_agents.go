@@ -9,39 +9,55 @@ import (
 	"github.com/frontdesk/frontdesk/model"
 )
 
-// adminAgents lists the organization's agents and lets an admin invite,
-// edit and deactivate them.
+// adminAgents lists the organization's agents and their open invitations,
+// and lets an admin invite people (who choose their own password), edit
+// agents and deactivate them.
 type adminAgents struct {
 	goapp.Compo
 
 	Me   int64  // the signed-in admin
-	Zone string // the admin's time zone, a new agent's default
+	Zone string // the admin's time zone
 
-	list   []model.Agent
-	loaded bool
-	err    string // the list's, or a row action's
-	status string
+	list        []model.Agent
+	invitations []model.Invitation
+	services    []model.Service
+	loaded      bool
+	err         string // the list's, or a row action's
+	status      string
 
-	// The form: adding (editing 0) or editing an agent.
-	formOpen    bool
-	editing     int64
-	form        agentForm
-	slugTouched bool
-	errs        formErrors
-	saving      bool
+	// The edit form of an agent (editing ≠ 0).
+	editing int64
+	form    agentForm
+	errs    formErrors
+	saving  bool
+
+	// The invitation form.
+	inviting bool
+	invite   inviteForm
 
 	confirming int64 // the agent whose deactivation awaits confirmation
+	busyInv    int64 // the invitation being resent or withdrawn
 	zones      []string
+	ctx        goapp.Context
 }
 
 // agentForm is the agent form's fields as typed.
 type agentForm struct {
-	Name, Email, Title, Password, Slug, TimeZone string
-	Role                                         model.Role
-	License                                      model.License
+	Name, Email, Title, Slug, TimeZone string
+	Role                               model.Role
+	License                            model.License
+}
+
+// inviteForm is the invitation form's fields as typed.
+type inviteForm struct {
+	Email, Name string
+	Role        model.Role
+	License     model.License
+	Services    map[int64]bool
 }
 
 func (a *adminAgents) OnMount(ctx goapp.Context) {
+	a.ctx = ctx
 	a.zones = browserZones()
 	a.load(ctx)
 }
@@ -49,26 +65,34 @@ func (a *adminAgents) OnMount(ctx goapp.Context) {
 func (a *adminAgents) load(ctx goapp.Context) {
 	ctx.Async(func() {
 		list, err := api().Agents(ctx)
+		var invs []model.Invitation
+		var svcs []model.Service
+		if err == nil {
+			invs, err = api().Invitations(ctx)
+		}
+		if err == nil {
+			svcs, err = api().Services(ctx)
+		}
 		ctx.Dispatch(func(ctx goapp.Context) {
 			if err != nil {
 				a.err = userMessage(err)
 				return
 			}
-			a.list, a.loaded = list, true
+			a.list, a.invitations, a.services, a.loaded = list, invs, svcs, true
 		})
 	})
 }
 
-func (a *adminAgents) onAdd(ctx goapp.Context, _ goapp.Event) {
-	a.formOpen, a.editing, a.slugTouched = true, 0, false
-	a.form = agentForm{TimeZone: a.Zone, Role: model.RoleAgent, License: model.LicenseStandard}
+func (a *adminAgents) onInvite(ctx goapp.Context, _ goapp.Event) {
+	a.inviting, a.editing = true, 0
+	a.invite = inviteForm{Role: model.RoleAgent, License: model.LicenseStandard, Services: map[int64]bool{}}
 	a.errs, a.status, a.err = formErrors{}, "", ""
-	ctx.Defer(func(goapp.Context) { focus("ag-name") })
+	ctx.Defer(func(goapp.Context) { focus("inv-email") })
 }
 
 func (a *adminAgents) onEdit(ag model.Agent) goapp.EventHandler {
 	return func(ctx goapp.Context, _ goapp.Event) {
-		a.formOpen, a.editing, a.slugTouched = true, ag.ID, true
+		a.editing, a.inviting = ag.ID, false
 		a.form = agentForm{Name: ag.Name, Email: ag.Email, Title: ag.Title, Slug: ag.Slug,
 			TimeZone: ag.TimeZone, Role: ag.Role, License: ag.License}
 		a.errs, a.status, a.err = formErrors{}, "", ""
@@ -77,20 +101,11 @@ func (a *adminAgents) onEdit(ag model.Agent) goapp.EventHandler {
 }
 
 func (a *adminAgents) onCancel(ctx goapp.Context, _ goapp.Event) {
-	a.formOpen, a.errs = false, formErrors{}
-}
-
-// onName suggests a slug from the name until the admin types one.
-func (a *adminAgents) onName(ctx goapp.Context, _ goapp.Event) {
-	a.form.Name = ctx.JSSrc().Get("value").String()
-	if !a.slugTouched {
-		a.form.Slug = slugify(a.form.Name)
-	}
+	a.editing, a.inviting, a.errs = 0, false, formErrors{}
 }
 
 func (a *adminAgents) onSlug(ctx goapp.Context, _ goapp.Event) {
 	a.form.Slug = ctx.JSSrc().Get("value").String()
-	a.slugTouched = true
 }
 
 func (a *adminAgents) onSubmit(ctx goapp.Context, e goapp.Event) {
@@ -100,41 +115,110 @@ func (a *adminAgents) onSubmit(ctx goapp.Context, e goapp.Event) {
 	}
 	id, in := a.editing, a.input()
 	a.saving, a.errs = true, formErrors{}
+	self := a.ctx
 	ctx.Async(func() {
-		var saved model.Agent
-		var err error
-		if id == 0 {
-			saved, err = api().CreateAgent(ctx, in)
-		} else {
-			saved, err = api().UpdateAgent(ctx, id, in)
-		}
-		ctx.Dispatch(func(ctx goapp.Context) {
+		saved, err := api().UpdateAgent(self, id, in)
+		self.Dispatch(func(ctx goapp.Context) {
 			a.saving = false
 			if err != nil {
 				a.errs = formErrorsOf(err)
 				return
 			}
-			a.formOpen = false
-			if id == 0 {
-				a.status = saved.Name + " was added. Send them the sign-in address and their password."
-			} else {
-				a.status = saved.Name + " was updated."
-			}
+			a.editing = 0
+			a.status = saved.Name + " was updated."
 			a.upsert(saved)
 		})
 	})
 }
 
-// input is the request for the form: every field when adding, the changed
-// ones when editing.
+func (a *adminAgents) onSendInvite(ctx goapp.Context, e goapp.Event) {
+	e.PreventDefault()
+	if a.saving {
+		return
+	}
+	f := a.invite
+	in := model.InvitationInput{Email: strings.TrimSpace(f.Email), Name: strings.TrimSpace(f.Name), Role: f.Role, License: f.License, ServiceIDs: []int64{}}
+	for _, svc := range a.services {
+		if f.Services[svc.ID] {
+			in.ServiceIDs = append(in.ServiceIDs, svc.ID)
+		}
+	}
+	a.saving, a.errs = true, formErrors{}
+	self := a.ctx
+	ctx.Async(func() {
+		inv, err := api().Invite(self, in)
+		self.Dispatch(func(ctx goapp.Context) {
+			a.saving = false
+			if err != nil {
+				a.errs = formErrorsOf(err)
+				return
+			}
+			a.inviting = false
+			a.invitations = append([]model.Invitation{inv}, a.invitations...)
+			a.status = "Invitation sent to " + inv.Email + ". It works for 7 days."
+		})
+	})
+}
+
+func (a *adminAgents) onResend(inv model.Invitation) goapp.EventHandler {
+	return func(ctx goapp.Context, _ goapp.Event) {
+		if a.busyInv != 0 {
+			return
+		}
+		a.busyInv, a.err, a.status = inv.ID, "", ""
+		self := a.ctx
+		ctx.Async(func() {
+			renewed, err := api().ResendInvitation(self, inv.ID)
+			self.Dispatch(func(ctx goapp.Context) {
+				a.busyInv = 0
+				if err != nil {
+					a.err = userMessage(err)
+					return
+				}
+				for i := range a.invitations {
+					if a.invitations[i].ID == inv.ID {
+						a.invitations[i] = renewed
+					}
+				}
+				a.status = "Invitation sent again to " + inv.Email + ". The earlier link no longer works."
+			})
+		})
+	}
+}
+
+func (a *adminAgents) onRevoke(inv model.Invitation) goapp.EventHandler {
+	return func(ctx goapp.Context, _ goapp.Event) {
+		if a.busyInv != 0 {
+			return
+		}
+		a.busyInv, a.err, a.status = inv.ID, "", ""
+		self := a.ctx
+		ctx.Async(func() {
+			err := api().RevokeInvitation(self, inv.ID)
+			self.Dispatch(func(ctx goapp.Context) {
+				a.busyInv = 0
+				if err != nil {
+					a.err = userMessage(err)
+					return
+				}
+				kept := a.invitations[:0]
+				for _, i := range a.invitations {
+					if i.ID != inv.ID {
+						kept = append(kept, i)
+					}
+				}
+				a.invitations = kept
+				a.status = "The invitation to " + inv.Email + " was withdrawn."
+			})
+		})
+	}
+}
+
+// input is the request for the edit form: the changed fields.
 func (a *adminAgents) input() model.AgentInput {
 	f := a.form
 	name, email, title := strings.TrimSpace(f.Name), strings.TrimSpace(f.Email), strings.TrimSpace(f.Title)
 	slug, zone := strings.TrimSpace(f.Slug), strings.TrimSpace(f.TimeZone)
-	if a.editing == 0 {
-		return model.AgentInput{Name: &name, Email: &email, Title: &title, Password: &f.Password,
-			Slug: &slug, TimeZone: &zone, Role: &f.Role, License: &f.License}
-	}
 	var old model.Agent
 	for _, ag := range a.list {
 		if ag.ID == a.editing {
@@ -162,9 +246,6 @@ func (a *adminAgents) input() model.AgentInput {
 	}
 	if f.License != old.License {
 		in.License = &f.License
-	}
-	if f.Password != "" {
-		in.Password = &f.Password
 	}
 	return in
 }
@@ -227,13 +308,99 @@ func (a *adminAgents) setActive(ctx goapp.Context, ag model.Agent, active bool) 
 
 func (a *adminAgents) Render() goapp.UI {
 	return goapp.Section().ID("agents").Class("settings-section").Aria("labelledby", "agents-title").Body(
-		sectionHead("agents-title", "Agents", "Who can sign in, what they may do, and their personal links.",
-			goapp.Button().ID("agent-add").Type("button").Class("button button-primary").OnClick(a.onAdd).Text("Add agent"),
+		sectionHead("agents-title", "Agents", "Who can sign in, what they may do, and their personal links. People join by invitation and choose their own password.",
+			goapp.Button().ID("agent-invite").Type("button").Class("button button-primary").OnClick(a.onInvite).Text("Invite"),
 		),
 		formAlert("agents-error", a.err),
 		formStatus("agents-status", a.status),
-		goapp.If(a.formOpen, a.renderForm),
+		goapp.If(a.inviting, a.renderInviteForm),
+		goapp.If(a.editing != 0, a.renderForm),
+		a.renderInvitations(),
 		a.renderList(),
+	)
+}
+
+func (a *adminAgents) renderInvitations() goapp.UI {
+	if len(a.invitations) == 0 {
+		return goapp.Div()
+	}
+	rows := make([]goapp.UI, len(a.invitations))
+	for i, inv := range a.invitations {
+		id := "invitation-" + strconv.FormatInt(inv.ID, 10)
+		status := "Pending until " + inv.ExpiresAt.Local().Format("2 Jan 15:04")
+		if inv.Status == model.InvitationExpired {
+			status = "Expired"
+		}
+		who := inv.Email
+		if inv.Name != "" {
+			who = inv.Name + " · " + inv.Email
+		}
+		rows[i] = goapp.Tr().ID(id).Body(
+			goapp.Th().Scope("row").Text(who),
+			goapp.Td().Text(roleLabel(inv.Role)+" · "+licenseLabel(inv.License)),
+			goapp.Td().Text(status),
+			goapp.Td().Class("cell-actions").Body(goapp.Div().Class("row-actions").Body(
+				goapp.Button().ID(id+"-resend").Type("button").Class("link-button").Disabled(a.busyInv != 0).
+					Aria("label", "Send the invitation to "+inv.Email+" again").OnClick(a.onResend(inv)).Text("Resend"),
+				goapp.Button().ID(id+"-revoke").Type("button").Class("link-button link-danger").Disabled(a.busyInv != 0).
+					Aria("label", "Withdraw the invitation to "+inv.Email).OnClick(a.onRevoke(inv)).Text("Withdraw"),
+			)),
+		)
+	}
+	return goapp.Div().Class("table-wrap").Body(
+		goapp.Table().ID("invitations-list").Class("data-table").Body(
+			goapp.Caption().Class("table-caption").Text("Invitations waiting for an answer"),
+			goapp.THead().Body(goapp.Tr().Body(
+				goapp.Th().Scope("col").Text("Invited"),
+				goapp.Th().Scope("col").Text("Role and license"),
+				goapp.Th().Scope("col").Text("Status"),
+				goapp.Th().Scope("col").Body(goapp.Span().Class("visually-hidden").Text("Actions")),
+			)),
+			goapp.TBody().Body(rows...),
+		),
+	)
+}
+
+func (a *adminAgents) renderInviteForm() goapp.UI {
+	fe := a.errs
+	submit := "Send invitation"
+	if a.saving {
+		submit = "Sending…"
+	}
+	boxes := make([]goapp.UI, len(a.services))
+	for i, svc := range a.services {
+		id := svc.ID
+		boxes[i] = checkField("inv-service-"+strconv.FormatInt(id, 10), svc.Name, a.invite.Services[id], func(ctx goapp.Context, _ goapp.Event) {
+			a.invite.Services[id] = checked(ctx)
+		})
+	}
+	return goapp.Section().ID("invite-form-card").Class("card").Aria("labelledby", "invite-form-title").Body(
+		goapp.H3().ID("invite-form-title").Text("Invite someone"),
+		goapp.P().Class("card-lead").Text("They get an email with a link to join, in the organization's language, and choose their name and password."),
+		goapp.Form().ID("invite-form").OnSubmit(a.onSendInvite).Body(
+			formAlert("invite-form-error", fe.Message),
+			goapp.Div().Class("form-grid").Body(
+				textField("inv-email", "Email", "email", &a.invite.Email, "", fe.field("email")),
+				textField("inv-name", "Name (optional)", "text", &a.invite.Name, "They can change it when they join.", fe.field("name")),
+				selectField("inv-role", "Role", []option{{"agent", "Agent"}, {"admin", "Admin: can change settings"}},
+					string(a.invite.Role), func(ctx goapp.Context, v string) { a.invite.Role = model.Role(v) }, "", fe.field("role")),
+				selectField("inv-license", "License", []option{
+					{"standard", "Standard: holds conversations, personal link and bookings"},
+					{"basic", "Basic: no conversations assigned, no personal link"},
+				}, string(a.invite.License), func(ctx goapp.Context, v string) { a.invite.License = model.License(v) }, "", fe.field("license")),
+			),
+			goapp.If(len(boxes) > 0, func() goapp.UI {
+				return goapp.FieldSet().ID("inv-services").Class("choice-group").Body(
+					goapp.Legend().Text("Services"),
+					goapp.Div().Class("choices choices-columns").Body(boxes...),
+					goapp.If(fe.field("service_ids") != "", func() goapp.UI { return goapp.P().Class("field-error").Text(fe.field("service_ids")) }),
+				)
+			}),
+			goapp.Div().Class("form-actions").Body(
+				goapp.Button().ID("invite-send").Type("submit").Class("button button-primary").Disabled(a.saving).Text(submit),
+				goapp.Button().Type("button").Class("button button-secondary").OnClick(a.onCancel).Text("Cancel"),
+			),
+		),
 	)
 }
 
@@ -326,21 +493,11 @@ func (a *adminAgents) renderRow(ag model.Agent) goapp.UI {
 }
 
 func (a *adminAgents) renderForm() goapp.UI {
-	adding := a.editing == 0
-	title, submit := "Edit agent", "Save changes"
-	if adding {
-		title, submit = "Add an agent", "Add agent"
-	}
+	submit := "Save changes"
 	if a.saving {
 		submit = "Saving…"
 	}
 	fe := a.errs
-	passwordLabel, passwordHint := "Password", "At least 10 characters. Give it to the agent; they sign in with their email and it."
-	if !adding {
-		passwordLabel, passwordHint = "New password", "Leave empty to keep the current password."
-	}
-	nameInput := described(goapp.Input().ID("ag-name").Name("name").Type("text").Value(a.form.Name).OnInput(a.onName),
-		"ag-name", "", fe.field("name"))
 	slugHint := "Their personal link: " + personalLink(orDash(a.form.Slug))
 	slugInput := described(goapp.Input().ID("ag-slug").Name("slug").Type("text").Value(a.form.Slug).
 		Attr("autocapitalize", "none").Attr("spellcheck", "false").OnInput(a.onSlug), "ag-slug", slugHint, fe.field("slug"))
@@ -351,14 +508,13 @@ func (a *adminAgents) renderForm() goapp.UI {
 		zones[i] = goapp.Option().Value(z)
 	}
 	return goapp.Section().ID("agent-form-card").Class("card").Aria("labelledby", "agent-form-title").Body(
-		goapp.H3().ID("agent-form-title").Text(title),
+		goapp.H3().ID("agent-form-title").Text("Edit agent"),
 		goapp.Form().ID("agent-form").OnSubmit(a.onSubmit).Body(
 			formAlert("agent-form-error", fe.Message),
 			goapp.Div().Class("form-grid").Body(
-				field("ag-name", "Name", nameInput, "", fe.field("name")),
+				textField("ag-name", "Name", "text", &a.form.Name, "", fe.field("name")),
 				textField("ag-email", "Email", "email", &a.form.Email, "", fe.field("email")),
 				textField("ag-title", "Job title (optional)", "text", &a.form.Title, "", fe.field("title")),
-				textField("ag-password", passwordLabel, "password", &a.form.Password, passwordHint, fe.field("password")),
 				field("ag-slug", "Personal-link slug", slugInput, slugHint, fe.field("slug")),
 				field("ag-zone", "Time zone", zoneInput, "", fe.field("time_zone")),
 				selectField("ag-role", "Role", []option{{"agent", "Agent"}, {"admin", "Admin: can change settings"}},
@@ -384,46 +540,8 @@ func orDash(s string) string {
 	return s
 }
 
-// slugLetters spell the Latin letters with accents that names often have.
-// (Unicode normalization would do it for every script, at the price of
-// its tables in the wasm; a slug is only a suggestion.)
-var slugLetters = map[rune]string{
-	'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "a", 'å': "a", 'æ': "ae", 'ç': "c",
-	'è': "e", 'é': "e", 'ê': "e", 'ë': "e", 'ì': "i", 'í': "i", 'î': "i", 'ï': "i",
-	'ñ': "n", 'ò': "o", 'ó': "o", 'ô': "o", 'õ': "o", 'ö': "o", 'ø': "o", 'œ': "oe",
-	'ù': "u", 'ú': "u", 'û': "u", 'ü': "u", 'ý': "y", 'ÿ': "y", 'ß': "ss",
-	'ł': "l", 'ś': "s", 'š': "s", 'ž': "z", 'ź': "z", 'ż': "z", 'č': "c", 'ć': "c", 'ř': "r", 'ğ': "g", 'ı': "i",
-}
-
-// slugify suggests a personal-link slug from a name: "Zoë O'Neill" →
-// "zoe-oneill".
-func slugify(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(name) {
-		letters, ok := slugLetters[r]
-		if !ok && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
-			letters, ok = string(r), true
-		}
-		switch {
-		case r == '\'' || r == '’':
-			// apostrophes vanish: O'Neill is oneill
-		case ok:
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			b.WriteString(letters)
-			dash = false
-		default:
-			dash = true
-		}
-	}
-	s := b.String()
-	if len(s) > 64 {
-		s = strings.TrimRight(s[:64], "-")
-	}
-	return s
-}
+// slugify suggests a personal-link slug from a name (model.Slugify).
+func slugify(name string) string { return model.Slugify(name) }
 
 // browserZones lists the IANA zones the browser knows, for the time zone
 // field's suggestions; none on the server.

@@ -6,22 +6,22 @@ import (
 	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// adminOrganization renames the organization.
+// adminOrganization renames the organization and sets its language.
 type adminOrganization struct {
 	goapp.Compo
 
-	// Name is the organization's name when the section opens.
-	Name string
+	// Name and Language are the organization's when the section opens.
+	Name, Language string
 
-	name    string
-	started bool
-	errs    formErrors
-	saving  bool
-	status  string
+	name, lang string
+	started    bool
+	errs       formErrors
+	saving     bool
+	status     string
 }
 
 func (o *adminOrganization) OnMount(ctx goapp.Context) {
-	o.name, o.started = o.Name, true
+	o.name, o.lang, o.started = o.Name, o.Language, true
 }
 
 func (o *adminOrganization) onSave(ctx goapp.Context, e goapp.Event) {
@@ -32,7 +32,11 @@ func (o *adminOrganization) onSave(ctx goapp.Context, e goapp.Event) {
 	name := strings.TrimSpace(o.name)
 	o.saving, o.errs, o.status = true, formErrors{}, ""
 	ctx.Async(func() {
-		org, err := api().RenameOrganization(ctx, name)
+		lang := o.lang
+		if lang == "" {
+			lang = "en"
+		}
+		org, err := api().UpdateOrganization(ctx, name, lang)
 		ctx.Dispatch(func(ctx goapp.Context) {
 			o.saving = false
 			if err != nil {
@@ -47,7 +51,7 @@ func (o *adminOrganization) onSave(ctx goapp.Context, e goapp.Event) {
 
 func (o *adminOrganization) Render() goapp.UI {
 	if !o.started {
-		o.name = o.Name
+		o.name, o.lang = o.Name, o.Language
 	}
 	submit := "Save"
 	if o.saving {
@@ -59,6 +63,8 @@ func (o *adminOrganization) Render() goapp.UI {
 			formAlert("org-error", o.errs.Message),
 			textField("org-name", "Name", "text", &o.name,
 				"Shown to guests on personal links, booking pages and emails.", o.errs.field("name")),
+			selectField("org-language", "Language", languageOptions, o.lang,
+				func(ctx goapp.Context, v string) { o.lang = v }, "Of the invitations the organization sends.", o.errs.field("language")),
 			goapp.Div().Class("form-footer").Body(
 				formStatus("org-status", o.status),
 				goapp.Button().ID("org-save").Type("submit").Class("button button-primary").Disabled(o.saving).Text(submit),

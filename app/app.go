@@ -61,6 +61,8 @@ func Register() {
 	goapp.Route(PathSettings, at(screenSettings))
 	goapp.RouteWithRegexp(settingsPattern, at(screenSettings))
 	goapp.Route(PathLogin, func() goapp.Composer { return &login{} })
+	goapp.Route(PathSignup, func() goapp.Composer { return &signup{} })
+	goapp.RouteWithRegexp(pathSetupPattern, func() goapp.Composer { return &signup{} })
 }
 
 // conversationPath is where conversation id opens.
@@ -92,7 +94,17 @@ type HandlerOptions struct {
 	// update when it changes. Empty means a new version on every start,
 	// which is only right in development.
 	Version string
+
+	// BaseURL is the server's public URL. Links from the app to the
+	// server's own pages (ServerPages) load them in full under it rather
+	// than routing inside the app.
+	BaseURL string
 }
+
+// ServerPages are the paths, under the app's origin, of pages the server
+// renders itself (package accountpages): the app links to them but does
+// not route them.
+var ServerPages = []string{"/forgot", "/invite/", "/reset/", "/verify/", "/try/"}
 
 // NewHandler returns the go-app handler for the pages (/, /c/{id}, /login
 // and the other screens) and the PWA files at the root: /app.js,
@@ -124,7 +136,8 @@ func NewHandler(opts HandlerOptions) *goapp.Handler {
 			Maskable: "/web/icon-512.png",
 			SVG:      "/web/icon.svg",
 		},
-		Styles:                  []string{"/web/app.css"},
+		Styles:                  []string{"/web/app.css", "/web/accounts.css"},
+		InternalURLs:            serverPageURLs(opts.BaseURL),
 		Resources:               resources,
 		Version:                 opts.Version,
 		WasmContentLengthHeader: WasmContentLengthHeader,
@@ -141,4 +154,15 @@ func (unchanged) Resolve(location string) string {
 		return "/"
 	}
 	return location
+}
+
+func serverPageURLs(base string) []string {
+	if base == "" {
+		return nil
+	}
+	urls := make([]string, len(ServerPages))
+	for i, p := range ServerPages {
+		urls[i] = strings.TrimRight(base, "/") + p
+	}
+	return urls
 }

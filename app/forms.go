@@ -83,8 +83,22 @@ func described[T interface{ Aria(string, any) T }](el T, id, hint, errMsg string
 
 // textField is a labelled input of type typ bound to *v.
 func textField(id, label, typ string, v *string, hint, errMsg string) goapp.UI {
-	in := goapp.Input().ID(id).Name(id).Type(typ).Value(*v).OnInput(bind(v))
+	in := goapp.Input().ID(id).Name(id).Type(typ).Value(*v).OnInput(bindQuiet(v)).OnChange(bind(v))
 	return field(id, label, described(in, id, hint, errMsg), hint, errMsg)
+}
+
+// bindQuiet stores an input's value in *v as the agent types, without a
+// render: go-app renders on its next frame and sets "value" whenever it
+// differs from the previous render's, so a frame that falls between two
+// keystrokes would put the field back to the first one and lose the
+// second (seen on a busy machine). The change event (leaving the field,
+// Enter) then binds with a render, which brings the page's idea of the
+// value up to date for later programmatic changes.
+func bindQuiet(v *string) goapp.EventHandler {
+	return func(ctx goapp.Context, e goapp.Event) {
+		*v = ctx.JSSrc().Get("value").String()
+		ctx.PreventUpdate()
+	}
 }
 
 // bind stores an input's value in *v as the agent types.

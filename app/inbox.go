@@ -237,6 +237,7 @@ func (c *inbox) Render() goapp.UI {
 				return &convView{ID: c.open, Me: c.session.Agent.ID, Agent: c.session.Agent}
 			}).ElseIf(c.loaded, func() goapp.UI {
 				return goapp.Section().Class("conversation-empty").Aria("label", "Conversation").Body(
+					goapp.If(c.session.Agent.Role == model.RoleAdmin, func() goapp.UI { return &gettingStarted{} }),
 					goapp.Div().Class("empty-state").Body(
 						goapp.H2().Text("No conversation selected"),
 						goapp.P().Text("Pick a conversation on the left to read it and reply."),

@@ -17,6 +17,7 @@ type login struct {
 	fieldErrs       map[string]string // by request field: email, password
 	busy            bool
 	ready           bool // mounted in the browser: the form works
+	signupOpen      bool // the server takes sign-ups: offer one
 }
 
 func (c *login) OnNav(ctx goapp.Context) {
@@ -62,7 +63,11 @@ func (c *login) OnMount(ctx goapp.Context) {
 	ctx.Async(func() {
 		s, err := api().Session(ctx)
 		if err != nil {
-			return // signed out (or offline): the form is the right screen
+			// Signed out (or offline): the form is the right screen.
+			if st, err := api().SignupStatus(ctx); err == nil && st.Open {
+				ctx.Dispatch(func(ctx goapp.Context) { c.signupOpen = true })
+			}
+			return
 		}
 		ctx.Dispatch(func(ctx goapp.Context) {
 			ctx.SetState(stateSession, s)
@@ -143,6 +148,16 @@ func (c *login) Render() goapp.UI {
 						Disabled(!c.ready || c.busy).
 						Text(submitLabel),
 				),
+			goapp.P().Class("login-alt").Body(
+				// A page of the server's own (package accountpages).
+				goapp.A().ID("login-forgot").Href("/forgot").Text("Forgot password?"),
+			),
+			goapp.If(c.signupOpen, func() goapp.UI {
+				return goapp.P().Class("login-alt").Body(
+					goapp.Text("New to Frontdesk? "),
+					goapp.A().ID("login-signup").Href(PathSignup).Text("Create an organization"),
+				)
+			}),
 		),
 	)
 }

@@ -40,7 +40,7 @@ var navItems = []navItem{
 	{screenPhonebook, PathPhonebook, "Phonebook", iconPhonebook, false},
 	{screenMeetings, PathMeetings, "Meetings", iconMeetings, false},
 	{screenAvailability, PathAvailability, "Availability", iconAvailability, false},
-	{screenSettings, PathSettings, "Settings", iconSettings, true},
+	{screenSettings, PathSettings, "Settings", iconSettings, false},
 }
 
 // frame is the app around every signed-in screen: the navigation rail,
@@ -203,6 +203,7 @@ func (f *frame) Render() goapp.UI {
 		f.renderNav(),
 		goapp.Div().Class("app-main").Body(
 			f.renderOfflineBanner(),
+			&verifyBanner{Agent: f.session.Agent, Org: f.session.Organization},
 			f.renderScreen(),
 		),
 	)
@@ -281,7 +282,7 @@ func (f *frame) renderScreen() goapp.UI {
 	case screenAvailability:
 		page = &availability{Me: f.session.Agent}
 	case screenSettings:
-		page = &settings{Section: settingsSection(f.path), Me: f.session.Agent, OrgName: f.session.Organization.Name}
+		page = &settings{Section: settingsSection(f.path), Me: f.session.Agent, Org: f.session.Organization}
 	}
 	return goapp.Div().Class("shell").Body(
 		&pageBar{Me: f.session.Agent, Org: f.session.Organization.Name},

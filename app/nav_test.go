@@ -19,9 +19,14 @@ func TestScreensArePreRendered(t *testing.T) {
 		{"/phonebook", "/phonebook", []string{"<title>Phonebook · Frontdesk</title>", `id="nav-phonebook"`, `<header class="topbar"`}},
 		{"/meetings", "/meetings", []string{"<title>Meetings · Frontdesk</title>", `id="nav-meetings"`}},
 		{"/availability", "/availability", []string{"<title>My availability · Frontdesk</title>"}},
-		// Settings is an admin's entry: without a session, there is none.
-		{"/settings", "", []string{"<title>Settings · Frontdesk</title>"}},
-		{"/settings/widgets", "", []string{"<title>Settings · Frontdesk</title>"}},
+		// Settings is everyone's (their profile), so it is listed even
+		// before the session is known.
+		{"/settings", "/settings", []string{"<title>Settings · Frontdesk</title>"}},
+		{"/settings/widgets", "/settings", []string{"<title>Settings · Frontdesk</title>"}},
+		{"/settings/profile", "/settings", []string{"<title>Settings · Frontdesk</title>"}},
+		// Creating an organization: the sign-up and first-run setup screens.
+		{"/signup", "", []string{"<title>Create your organization · Frontdesk</title>", `id="signup-form"`, `id="su-lang"`}},
+		{"/setup/" + strings.Repeat("A", 43), "", []string{"<title>Set up Frontdesk</title>", `id="signup-form"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -41,7 +46,7 @@ func TestScreensArePreRendered(t *testing.T) {
 			}
 		})
 	}
-	for _, p := range []string{"/settings/nope", "/settings/agents/1", "/phonebook/1"} {
+	for _, p := range []string{"/settings/nope", "/settings/agents/1", "/phonebook/1", "/setup/short", "/setup/"} {
 		if res, _ := get(t, ts.URL+p); res.StatusCode != 404 {
 			t.Errorf("GET %s = %d, want 404", p, res.StatusCode)
 		}

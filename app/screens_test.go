@@ -29,13 +29,15 @@ func TestSlugify(t *testing.T) {
 
 func TestSettingsSection(t *testing.T) {
 	tests := map[string]string{
-		"/settings":              "agents",
-		"/settings/":             "agents",
+		"/settings":              "",
+		"/settings/":             "",
 		"/settings/services":     "services",
 		"/settings/crm":          "crm",
 		"/settings/integrations": "integrations",
 		"/settings/organization": "organization",
-		"/settings/nope":         "agents",
+		"/settings/profile":      "profile",
+		"/settings/security":     "security",
+		"/settings/nope":         "",
 	}
 	for path, want := range tests {
 		if got := settingsSection(path); got != want {

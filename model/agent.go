@@ -31,6 +31,13 @@ func (l License) Valid() bool { return l == LicenseBasic || l == LicenseStandard
 type Organization struct {
 	ID   int64  `json:"id"`
 	Name string `json:"name"`
+	// Language is the organization's own (invitation emails); one of
+	// Languages.
+	Language string `json:"language"`
+	// VerifyBy is set while the admin who signed up has not verified
+	// their email: past it, the widget, personal links and booking pages
+	// answer "temporarily unavailable".
+	VerifyBy *time.Time `json:"verify_by,omitempty"`
 }
 
 // Agent is a member of staff who signs in to the agent app.
@@ -47,6 +54,14 @@ type Agent struct {
 	License        License   `json:"license"`
 	Active         bool      `json:"active"`
 	CreatedAt      time.Time `json:"created_at"`
+	// Language is the agent's own (their emails, and the app's once it is
+	// translated); one of Languages.
+	Language string `json:"language"`
+	// EmailVerified is false after sign-up until the emailed link is
+	// followed.
+	EmailVerified bool `json:"email_verified"`
+	// PendingEmail is a new address waiting for its verification link.
+	PendingEmail string `json:"pending_email,omitempty"`
 	// Online is true while the agent has the app open (lists only).
 	Online bool `json:"online,omitempty"`
 }
@@ -80,6 +95,8 @@ type LoginRequest struct {
 // Session is what the app learns about its signed-in agent. CSRFToken must
 // be echoed in the X-CSRF-Token header of every state-changing request.
 type Session struct {
+	// ID names the session in the agent's list of sessions.
+	ID           int64        `json:"id"`
 	Agent        Agent        `json:"agent"`
 	Organization Organization `json:"organization"`
 	CSRFToken    string       `json:"csrf_token"`

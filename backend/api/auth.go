@@ -66,7 +66,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 
 	invalid := &model.Error{Status: http.StatusUnauthorized, Code: model.CodeInvalidCredential, Message: "The email or password is not correct."}
 	agent, hash, err := s.db.Credentials(r.Context(), in.Email)
-	if postgres.IsNotFound(err) {
+	if postgres.IsNotFound(err) || (err == nil && hash == "") {
+		// No such account, or one whose password was never chosen
+		// (`frontdesk admin create`): the same answer in the same time.
 		password.Verify(dummyHash, in.Password) //nolint:errcheck // timing only
 		return invalid
 	}
@@ -84,14 +86,37 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return &model.Error{Status: http.StatusForbidden, Code: model.CodeAccountDisabled, Message: "This account has been deactivated. Ask an admin to reactivate it."}
 	}
 
-	token := randomToken(32)
-	sess, err := s.db.CreateSession(r.Context(), agent, token, randomToken(32), s.cfg.SessionTTL)
+	return s.passwordVerified(w, r, agent)
+}
+
+// passwordVerified answers a sign-in whose password was right. A second
+// factor, when the agent has one, is asked for here, before any session
+// exists.
+func (s *Server) passwordVerified(w http.ResponseWriter, r *http.Request, agent model.Agent) error {
+	sess, err := s.StartSession(w, r, agent, "password")
 	if err != nil {
 		return err
 	}
-	http.SetCookie(w, s.sessionCookie(r, token, int(s.cfg.SessionTTL.Seconds())))
 	writeJSON(w, http.StatusOK, sess)
 	return nil
+}
+
+// StartSession signs agent in on the requesting browser: a session row
+// (with the browser's user agent and address, for the agent's list of
+// sessions) and its HttpOnly cookie. It is the one place where an agent
+// whose identity has been checked — by password, or by a link that reached
+// their mailbox — gets a session; method says which.
+func (s *Server) StartSession(w http.ResponseWriter, r *http.Request, agent model.Agent, method string) (model.Session, error) {
+	token := randomToken(32)
+	sess, err := s.db.CreateSession(r.Context(), postgres.NewSession{
+		Agent: agent, Token: token, CSRF: randomToken(32), TTL: s.cfg.SessionTTL,
+		UserAgent: r.UserAgent(), IP: s.clientIP(r), Method: method,
+	})
+	if err != nil {
+		return model.Session{}, err
+	}
+	http.SetCookie(w, s.sessionCookie(r, token, int(s.cfg.SessionTTL.Seconds())))
+	return sess, nil
 }
 
 func (s *Server) sessionCookie(r *http.Request, value string, maxAge int) *http.Cookie {

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/frontdesk/frontdesk/backend/accounts"
 	"github.com/frontdesk/frontdesk/backend/attachments"
 	"github.com/frontdesk/frontdesk/backend/booking"
 	"github.com/frontdesk/frontdesk/backend/calsync"
@@ -74,8 +75,11 @@ type Server struct {
 	files     *attachments.Service
 
 	transcripts Transcripts
+	accounts    *accounts.Service
 
 	draining atomic.Bool // shutting down: /readyz says so
+
+	invitesPerAdmin *ratelimit.Limiter
 
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
@@ -90,8 +94,10 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) *Server {
 		loginIP:      cfg.Limits.New("login_ip", cfg.LoginPerIP, cfg.LoginEvery),
 		loginAccount: cfg.Limits.New("login_account", cfg.LoginPerAccount, cfg.LoginEvery),
 		guests:       cfg.Limits.New("public", cfg.PublicBurst, cfg.PublicEvery),
-		registry:     prometheus.NewRegistry(),
-		booking:      &booking.Service{DB: db, BaseURL: cfg.BaseURL},
+		// 50 invitations at once, then one a minute.
+		invitesPerAdmin: cfg.Limits.New("invites_admin", 50, time.Minute),
+		registry:        prometheus.NewRegistry(),
+		booking:         &booking.Service{DB: db, BaseURL: cfg.BaseURL},
 	}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "frontdesk_http_requests_total", Help: "HTTP requests by route, method and status.",
@@ -198,6 +204,8 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /api/v1/me/availability", s.agentOnly(s.getAvailability))
 	s.mux.Handle("PUT /api/v1/me/availability", s.agentOnly(s.putAvailability))
 	s.mux.Handle("GET /api/v1/me/availability/preview", s.agentOnly(s.previewSlots))
+
+	s.accountRoutes()
 
 	s.mux.Handle("GET /api/v1/phonebook", s.agentOnly(s.listContacts))
 	s.mux.Handle("GET /api/v1/phonebook.vcf", s.agentOnly(s.exportContacts))

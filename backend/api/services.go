@@ -109,22 +109,41 @@ func (s *Server) getOrganization(w http.ResponseWriter, r *http.Request) error {
 // patchOrganization renames the organization (admins).
 func (s *Server) patchOrganization(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
-		Name string `json:"name"`
+		Name *string `json:"name"`
+		// Language is that of the organization's invitation emails.
+		Language *string `json:"language"`
 	}
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
 	var f model.Fields
-	in.Name = strings.TrimSpace(in.Name)
-	validate.Text(&f, "name", in.Name, 1, 200)
+	if in.Name != nil || in.Language == nil {
+		name := ""
+		if in.Name != nil {
+			name = strings.TrimSpace(*in.Name)
+		}
+		in.Name = &name
+		validate.Text(&f, "name", name, 1, 200)
+	}
+	if in.Language != nil && !model.SupportedLanguage(*in.Language) {
+		f.Add("language", "must be one of en, de, fr, it, es")
+	}
 	if err := f.Err(); err != nil {
 		return err
 	}
 	org := sessionFrom(r.Context()).Organization
-	if err := s.db.RenameOrganization(r.Context(), org.ID, in.Name); err != nil {
-		return err
+	if in.Name != nil {
+		if err := s.db.RenameOrganization(r.Context(), org.ID, *in.Name); err != nil {
+			return err
+		}
+		org.Name = *in.Name
 	}
-	org.Name = in.Name
+	if in.Language != nil {
+		if err := s.db.SetOrganizationLanguage(r.Context(), org.ID, *in.Language); err != nil {
+			return err
+		}
+		org.Language = *in.Language
+	}
 	writeJSON(w, http.StatusOK, org)
 	return nil
 }

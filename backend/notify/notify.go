@@ -8,6 +8,7 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -83,16 +84,14 @@ func (n *Notifier) Register(workers *river.Workers) error {
 
 // MessageStored is the store's message hook: an agent's reply to a guest
 // with an email address is emailed later unless the guest reads it live
-// first.
+// first. (Guests' messages reach offline agents through the push sweeper,
+// RunPushes.)
 func (n *Notifier) MessageStored(ctx context.Context, tx bun.Tx, orgID int64, m model.Message) error {
 	if n.Queue == nil {
 		return nil
 	}
 	if m.Private {
 		return n.pushMentions(ctx, tx, m) // a note: for agents only, never emailed
-	}
-	if m.AuthorKind == model.AuthorGuest {
-		return n.pushGuestMessage(ctx, tx, m)
 	}
 	if m.AuthorKind != model.AuthorAgent {
 		return nil
@@ -155,21 +154,72 @@ func (w *offlineWorker) Work(ctx context.Context, job *river.Job[OfflineReplyArg
 	})
 }
 
-// pushGuestMessage tells the agents holding (or queued for) the
-// conversation about a guest's message when their app is closed.
-func (n *Notifier) pushGuestMessage(ctx context.Context, tx bun.Tx, m model.Message) error {
-	if n.Push == nil {
+// pushInterval is how often RunPushes looks for bursts that are over.
+const pushInterval = 500 * time.Millisecond
+
+// pushBatch bounds the pending pushes one sweep transaction takes.
+const pushBatch = 500
+
+// RunPushes tells agents whose app is closed about guests' messages, until
+// ctx ends. A guest's message only marks its conversation (pending_pushes,
+// in the message's own statement; a burst's later messages find the mark);
+// once the burst is over (DB.PushWindow), one push job per conversation
+// goes to its recipients with the latest message, queued in the
+// transaction that takes the mark. A burst of messages is one notification per agent and
+// conversation, and the push tag (the conversation's path) makes the
+// browser replace the previous one: pushes keep up however fast guests
+// write. Every instance runs it; they share the work.
+func (n *Notifier) RunPushes(ctx context.Context) {
+	t := time.NewTicker(pushInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for {
+			taken, err := n.sweepPushes(ctx)
+			if err != nil {
+				if ctx.Err() == nil {
+					n.Log.Warn("push sweep", "err", err)
+				}
+				break
+			}
+			if taken < pushBatch {
+				break
+			}
+		}
+	}
+}
+
+// sweepPushes turns one batch of due pending pushes into push jobs.
+func (n *Notifier) sweepPushes(ctx context.Context) (int, error) {
+	taken := 0
+	err := n.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		due, err := n.DB.TakeDuePushes(ctx, tx, pushBatch)
+		if err != nil {
+			return err
+		}
+		taken = len(due)
+		if n.Push == nil {
+			return nil
+		}
+		for _, p := range due {
+			if len(p.AgentIDs) == 0 {
+				continue
+			}
+			title, body := cmp.Or(p.GuestName, "Guest"), p.LastMessage
+			if p.Messages > 1 {
+				body = fmt.Sprintf("%s (%d new messages)", body, p.Messages)
+			}
+			if err := n.Push(ctx, tx, p.AgentIDs, title, body, fmt.Sprintf("/c/%d", p.ConversationID)); err != nil {
+				return err
+			}
+		}
 		return nil
-	}
-	ids, err := n.DB.Recipients(ctx, tx, m.ConversationID)
-	if err != nil || len(ids) == 0 {
-		return err
-	}
-	body := m.Body
-	if r := []rune(body); len(r) > 140 {
-		body = string(r[:140]) + "…"
-	}
-	return n.Push(ctx, tx, ids, m.AuthorName, body, fmt.Sprintf("/c/%d", m.ConversationID))
+	})
+	return taken, err
 }
 
 // fileLinks are a message's files as links the guest can open with the

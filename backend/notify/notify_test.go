@@ -91,6 +91,10 @@ func setup(t *testing.T) *fixture {
 	}
 	n.Queue = newQ()
 	db.MessageHook = n.MessageStored
+	db.PushWindow = 100 * time.Millisecond
+	sweepCtx, stopSweep := context.WithCancel(ctx)
+	t.Cleanup(stopSweep)
+	go n.RunPushes(sweepCtx)
 	n.Push = func(ctx context.Context, tx bun.Tx, ids []int64, title, body, path string) error {
 		return push.Enqueue(ctx, n.Queue, tx, ids, push.Payload{Title: title, Body: body, Path: path})
 	}
@@ -359,15 +363,48 @@ func TestGuestMessagePushesClosedApps(t *testing.T) {
 	if p.Title != "Gina" || p.Body != "Are you there?" || p.Path != fmt.Sprintf("/c/%d", ga.Conversation.ID) {
 		t.Fatalf("push payload %+v", p)
 	}
+	// A burst is one notification with the latest text, replacing the
+	// previous one (same tag).
+	for i := range 5 {
+		if _, err := f.db.AppendMessage(ctx, f.agent.OrganizationID, ga.Conversation.ID, guest, fmt.Sprint("b", i), fmt.Sprint("Burst ", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for len(f.push.Messages(sub)) < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no push for the burst; rejections: %+v", f.push.Rejections())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	json.Unmarshal(f.push.Messages(sub)[1].Payload, &p)
+	if p.Body != "Burst 4 (5 new messages)" {
+		t.Fatalf("burst push %+v", p)
+	}
 	// With the app open, messages arrive live instead.
 	if err := f.db.SetPresence(ctx, "instance-a", f.agent.OrganizationID, f.agent.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	f.db.AppendMessage(ctx, f.agent.OrganizationID, ga.Conversation.ID, guest, "g2", "Hello?")
-	f.newQ().WaitIdle(ctx)
-	if n := len(f.push.Messages(sub)); n != 1 {
-		t.Fatalf("%d pushes, want 1: the open app gets no push", n)
+	// The mark is taken (and dropped: nobody to push to) after the window.
+	for f.pendingPushes(t) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the pending push was never swept")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
+	f.newQ().WaitIdle(ctx)
+	if n := len(f.push.Messages(sub)); n != 2 {
+		t.Fatalf("%d pushes, want 2: the open app gets no push", n)
+	}
+}
+
+func (f *fixture) pendingPushes(t *testing.T) int64 {
+	t.Helper()
+	n, err := f.db.Bun.NewSelect().Table("pending_pushes").Count(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func testBox(t testing.TB) *secret.Box {

@@ -13,33 +13,41 @@ import (
 )
 
 type organizationRow struct {
-	bun.BaseModel `bun:"table:organizations"`
-	ID            int64 `bun:",pk,autoincrement"`
-	Name          string
-	CreatedAt     time.Time `bun:",nullzero,default:now()"`
+	bun.BaseModel         `bun:"table:organizations"`
+	ID                    int64 `bun:",pk,autoincrement"`
+	Name                  string
+	Language              string `bun:",nullzero,default:'en'"`
+	VerifyBy              *time.Time
+	Onboarding            bool
+	OnboardingDismissedAt *time.Time
+	WidgetCopiedAt        *time.Time
+	CreatedAt             time.Time `bun:",nullzero,default:now()"`
 }
 
 func (r organizationRow) model() model.Organization {
-	return model.Organization{ID: r.ID, Name: r.Name}
+	return model.Organization{ID: r.ID, Name: r.Name, Language: r.Language, VerifyBy: r.VerifyBy}
 }
 
 type agentRow struct {
-	bun.BaseModel  `bun:"table:agents,alias:a"`
-	ID             int64 `bun:",pk,autoincrement"`
-	OrganizationID int64
-	Email          string
-	Name           string
-	Title          string
-	PhotoURL       string
-	Slug           string
-	TimeZone       string
-	Role           string
-	License        string
-	PasswordHash   string
-	Active         bool
-	FeedToken      *string
-	CreatedAt      time.Time `bun:",nullzero,default:now()"`
-	UpdatedAt      time.Time `bun:",nullzero,default:now()"`
+	bun.BaseModel   `bun:"table:agents,alias:a"`
+	ID              int64 `bun:",pk,autoincrement"`
+	OrganizationID  int64
+	Email           string
+	Name            string
+	Title           string
+	PhotoURL        string
+	Slug            string
+	TimeZone        string
+	Role            string
+	License         string
+	PasswordHash    string
+	Active          bool
+	FeedToken       *string
+	Language        string `bun:",nullzero,default:'en'"`
+	EmailVerifiedAt *time.Time
+	PendingEmail    *string
+	CreatedAt       time.Time `bun:",nullzero,default:now()"`
+	UpdatedAt       time.Time `bun:",nullzero,default:now()"`
 }
 
 func (r agentRow) model() model.Agent {
@@ -47,6 +55,7 @@ func (r agentRow) model() model.Agent {
 		ID: r.ID, OrganizationID: r.OrganizationID, Email: r.Email, Name: r.Name, Title: r.Title,
 		PhotoURL: r.PhotoURL, Slug: r.Slug, TimeZone: r.TimeZone, Role: model.Role(r.Role),
 		License: model.License(r.License), Active: r.Active, CreatedAt: r.CreatedAt,
+		Language: r.Language, EmailVerified: r.EmailVerifiedAt != nil, PendingEmail: deref(r.PendingEmail),
 	}
 }
 
@@ -88,17 +97,37 @@ type NewAgent struct {
 	Email, Name, Title, PhotoURL, Slug, TimeZone string
 	Role                                         model.Role
 	License                                      model.License
-	PasswordHash                                 string
+	// PasswordHash is empty for an agent who has not chosen a password
+	// yet (`frontdesk admin create`): they cannot sign in until they do.
+	PasswordHash string
+	// Language defaults to English.
+	Language string
+	// Unverified leaves the email unverified (open sign-up); everyone
+	// else arrives through a link sent to their address or is vouched for
+	// by an admin.
+	Unverified bool
 }
 
 // CreateAgent adds an agent to an organization.
 func (db *DB) CreateAgent(ctx context.Context, orgID int64, in NewAgent) (model.Agent, error) {
+	return db.InsertAgent(ctx, db.Bun, orgID, in)
+}
+
+// InsertAgent adds an agent in idb (a transaction that does more).
+func (db *DB) InsertAgent(ctx context.Context, idb bun.IDB, orgID int64, in NewAgent) (model.Agent, error) {
 	row := agentRow{
 		OrganizationID: orgID, Email: strings.ToLower(in.Email), Name: in.Name, Title: in.Title,
 		PhotoURL: in.PhotoURL, Slug: in.Slug, TimeZone: in.TimeZone, Role: string(in.Role),
-		License: string(in.License), PasswordHash: in.PasswordHash, Active: true,
+		License: string(in.License), PasswordHash: in.PasswordHash, Active: true, Language: in.Language,
 	}
-	if _, err := db.Bun.NewInsert().Model(&row).Returning("*").Exec(ctx); err != nil {
+	if row.Language == "" {
+		row.Language = "en"
+	}
+	if !in.Unverified {
+		now := db.Now()
+		row.EmailVerifiedAt = &now
+	}
+	if _, err := idb.NewInsert().Model(&row).Returning("*").Exec(ctx); err != nil {
 		return model.Agent{}, fmt.Errorf("insert agent: %w", translate(err))
 	}
 	return row.model(), nil
@@ -109,9 +138,17 @@ func (db *DB) Agent(ctx context.Context, orgID, id int64) (model.Agent, error) {
 	return agentBy(ctx, db.Bun, "organization_id = ? AND id = ?", orgID, id)
 }
 
-// AgentBySlug loads the agent behind a personal link.
+// AgentBySlug loads the agent behind a personal link. An agent of an
+// organization whose sign-up went unverified for too long is "temporarily
+// unavailable".
 func (db *DB) AgentBySlug(ctx context.Context, slug string) (model.Agent, error) {
-	return agentBy(ctx, db.Bun, "slug = ?", slug)
+	a, err := agentBy(ctx, db.Bun, "slug = ? AND NOT "+suspendedOrgs, slug)
+	if IsNotFound(err) {
+		if err := suspended(ctx, db.Bun, "agents", "slug = ?", slug); err != nil {
+			return a, err
+		}
+	}
+	return a, err
 }
 
 func agentBy(ctx context.Context, idb bun.IDB, where string, args ...any) (model.Agent, error) {
@@ -212,9 +249,9 @@ func (db *DB) UpdateAgent(ctx context.Context, orgID, id int64, p AgentPatch) (m
 		}
 		if !row.Active || p.PasswordHash != nil {
 			// A deactivated agent, or one whose password changed, is signed
-			// out everywhere.
-			if _, err := tx.NewDelete().Table("sessions").Where("agent_id = ?", id).Exec(ctx); err != nil {
-				return fmt.Errorf("end sessions: %w", err)
+			// out everywhere, sockets included.
+			if err := EndSessions(ctx, tx, orgID, id, 0); err != nil {
+				return err
 			}
 		}
 		out = row.model()

@@ -1,55 +1,37 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
 
+	"github.com/frontdesk/frontdesk/backend/eventbus"
 	"github.com/frontdesk/frontdesk/model"
 )
 
-// NotifyChannel is the PostgreSQL channel realtime events travel on. Events
-// are sent with pg_notify inside the transaction that causes them, so they
-// are delivered exactly when, and only if, it commits: to every server
-// instance listening, including this one.
-const NotifyChannel = "frontdesk_events"
+// Notification is one realtime event raised by a change: see notify.
+type Notification = eventbus.Envelope
 
-// Notification is the payload on NotifyChannel.
-type Notification struct {
-	OrganizationID int64 `json:"o"`
-	ConversationID int64 `json:"c,omitempty"`
-	// Event is complete unless it was too large for a notification; then
-	// Message is nil and listeners load it by Seq.
-	Event model.Event `json:"e"`
-	// AgentsOnly keeps the event from guests' sockets (private notes).
-	AgentsOnly bool `json:"p,omitempty"`
-}
-
-// pg_notify payloads must stay under 8000 bytes.
-const maxNotifyPayload = 7900
-
-func notify(ctx context.Context, idb bun.IDB, n Notification) error {
-	b, err := json.Marshal(n)
-	if err != nil {
-		return fmt.Errorf("encode notification: %w", err)
+// notify raises an event in the transaction that causes it. The event is
+// kept until the transaction commits and then announced (DB.Announce);
+// a rolled back transaction announces nothing. Every transaction runs
+// through DB.InTx, which collects them.
+func notify(ctx context.Context, _ bun.IDB, n Notification) error {
+	p, _ := ctx.Value(eventsKey{}).(*raised)
+	if p == nil {
+		return errors.New("postgres: event raised outside DB.InTx")
 	}
-	if len(b) > maxNotifyPayload && n.Event.Message != nil {
-		n.Event.Seq = n.Event.Message.Seq
-		n.Event.Message = nil
-		if b, err = json.Marshal(n); err != nil {
-			return fmt.Errorf("encode notification: %w", err)
-		}
-	}
-	if _, err := idb.ExecContext(ctx, "SELECT pg_notify(?, ?)", NotifyChannel, string(b)); err != nil {
-		return fmt.Errorf("notify: %w", err)
-	}
+	p.events = append(p.events, n)
 	return nil
 }
 
@@ -418,13 +400,164 @@ type AppendResult struct {
 	Reopened bool
 }
 
+// DefaultPushWindow is how long a guest's burst of messages is collected
+// into one push notification to offline agents (see pending_pushes), unless
+// DB.PushWindow says otherwise.
+const DefaultPushWindow = 2 * time.Second
+
+// appendSQL stores a message in one statement, one round trip: skip it when
+// the client id was stored before (dup), lock the conversation and keep its
+// old status (old), advance its seq (conv), insert the message with that seq
+// (m), make an agent author a participant again (j), and mark the
+// conversation for the push sweeper on a guest's message, unless a burst
+// already marked it (p). $1 organization, $2 conversation, $3
+// client id or NULL, $4 author kind, $5 author's agent id or NULL, $6 author
+// name, $7 body, $8 preview, $9 push window in seconds.
+const appendSQL = `WITH dup AS (
+	SELECT 1 FROM messages WHERE organization_id = $1 AND conversation_id = $2 AND client_id = $3),
+old AS (
+	SELECT id, status FROM conversations WHERE organization_id = $1 AND id = $2 AND NOT EXISTS (SELECT 1 FROM dup) FOR UPDATE),
+conv AS (
+	UPDATE conversations AS c SET last_seq = c.last_seq + 1, last_message = $8, updated_at = now(),
+		guest_read_seq = CASE WHEN $4 = 'guest' THEN c.last_seq + 1 ELSE c.guest_read_seq END,
+		status = CASE WHEN $4 = 'guest' AND c.status = 'resolved' THEN 'open' ELSE c.status END
+	FROM old WHERE c.id = old.id
+	RETURNING c.id, c.last_seq, old.status AS old_status),
+m AS (
+	INSERT INTO messages (organization_id, conversation_id, seq, client_id, author_kind, author_id, author_name, body)
+	SELECT $1, conv.id, conv.last_seq, $3, $4, $5, $6, $7 FROM conv
+	RETURNING id, seq, created_at),
+j AS (
+	INSERT INTO conversation_agents (organization_id, conversation_id, agent_id, last_read_seq)
+	SELECT $1, $2, $5, m.seq FROM m WHERE $4 = 'agent' AND $5::bigint IS NOT NULL
+	ON CONFLICT (conversation_id, agent_id) DO UPDATE SET left_at = NULL,
+		last_read_seq = greatest(conversation_agents.last_read_seq, EXCLUDED.last_read_seq)),
+p AS (
+	INSERT INTO pending_pushes (organization_id, conversation_id, first_seq, due_at)
+	SELECT $1, $2, m.seq, now() + make_interval(secs => $9) FROM m WHERE $4 = 'guest'
+	ON CONFLICT (conversation_id) DO NOTHING)
+SELECT m.id, m.seq, m.created_at, conv.old_status FROM m, conv`
+
 // AppendMessage stores a message with the conversation's next sequence
-// number. The conversation row is locked first, so concurrent senders get
-// consecutive numbers, and a client id seen before returns the stored
-// message instead of a second copy. The message event is notified in the
-// same transaction.
+// number and announces it once committed. The conversation row is locked
+// first, so concurrent senders get consecutive numbers, and a client id
+// seen before returns the stored message instead of a second copy (and
+// announces it again: the sender may be retrying because the first
+// announcement was lost with its instance).
+//
+// It is one statement in its own transaction, one round trip, except for
+// agents' messages while a MessageHook is set: the hook's jobs must be
+// queued in the message's transaction.
 func (db *DB) AppendMessage(ctx context.Context, orgID, convID int64, author Author, clientID, body string) (AppendResult, error) {
-	return db.Post(ctx, orgID, convID, NewMessage{Author: author, ClientID: clientID, Body: body})
+	if author.Kind == model.AuthorAgent && db.MessageHook != nil {
+		var res AppendResult
+		err := db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			var e error
+			res, e = db.AppendMessageTx(ctx, tx, orgID, convID, author, clientID, body)
+			return e
+		})
+		if err == nil && res.Duplicate {
+			db.announce(ctx, []Notification{messageEvent(orgID, res.Message)})
+		}
+		return res, err
+	}
+	if err := CheckMessage(clientID, body); err != nil {
+		return AppendResult{}, err
+	}
+	row := db.Pool.QueryRow(ctx, appendSQL, db.appendArgs(pgx.QueryExecModeCacheStatement, orgID, convID, author, clientID, body)...)
+	res, err := db.appended(ctx, db.Bun, row.Scan, orgID, convID, author, clientID, body)
+	if err != nil {
+		return res, err
+	}
+	events := []Notification{messageEvent(orgID, res.Message)}
+	if res.Reopened {
+		if c, err := conversation(ctx, db.Bun, orgID, convID, 0); err == nil {
+			events = append(events, conversationEvent(orgID, c))
+		}
+	}
+	db.announce(ctx, events)
+	return res, nil
+}
+
+func (db *DB) appendArgs(mode pgx.QueryExecMode, orgID, convID int64, author Author, clientID, body string) []any {
+	var cid *string
+	if clientID != "" {
+		cid = &clientID
+	}
+	return []any{mode, orgID, convID, cid, string(author.Kind), author.ID, author.Name, body, preview(body), cmp.Or(db.PushWindow, DefaultPushWindow).Seconds()}
+}
+
+// appended reads appendSQL's answer. No row means the client id was stored
+// before, or the conversation does not exist; a unique violation on the
+// client id means a concurrent retry stored it first.
+func (db *DB) appended(ctx context.Context, idb bun.IDB, scan func(...any) error, orgID, convID int64, author Author, clientID, body string) (AppendResult, error) {
+	m := model.Message{ConversationID: convID, ClientID: clientID, AuthorKind: author.Kind, AuthorID: author.ID, AuthorName: author.Name, Body: body}
+	var oldStatus string
+	err := scan(&m.ID, &m.Seq, &m.CreatedAt, &oldStatus)
+	if err == nil {
+		return AppendResult{Message: m, Reopened: author.Kind == model.AuthorGuest && oldStatus == string(model.StatusResolved)}, nil
+	}
+	var pgErr *pgconn.PgError
+	if !noRows(err) && !(errors.As(err, &pgErr) && pgErr.ConstraintName == "messages_conversation_id_client_id_key") {
+		return AppendResult{}, fmt.Errorf("append message: %w", translate(err))
+	}
+	if clientID != "" {
+		var prev messageRow
+		err := idb.NewSelect().Model(&prev).Where("organization_id = ? AND conversation_id = ? AND client_id = ?", orgID, convID, clientID).Scan(ctx)
+		if err == nil {
+			return AppendResult{Message: prev.model(), Duplicate: true}, nil
+		}
+		if !noRows(err) {
+			return AppendResult{}, fmt.Errorf("find message by client id: %w", err)
+		}
+	}
+	return AppendResult{}, notFound("Conversation")
+}
+
+func messageEvent(orgID int64, m model.Message) Notification {
+	return Notification{OrganizationID: orgID, ConversationID: m.ConversationID,
+		Event: model.Event{Type: model.EventMessage, ConversationID: m.ConversationID, Message: &m, Seq: m.Seq}}
+}
+
+func conversationEvent(orgID int64, c model.Conversation) Notification {
+	return Notification{OrganizationID: orgID, ConversationID: c.ID,
+		Event: model.Event{Type: model.EventConversation, ConversationID: c.ID, Conversation: &c}}
+}
+
+// AppendMessageTx is AppendMessage inside a caller's transaction (which
+// must come from DB.InTx): the same statement, then the MessageHook, and
+// the events are announced when the caller's transaction commits.
+func (db *DB) AppendMessageTx(ctx context.Context, tx bun.Tx, orgID, convID int64, author Author, clientID, body string) (AppendResult, error) {
+	if err := CheckMessage(clientID, body); err != nil {
+		return AppendResult{}, err
+	}
+	// Through database/sql with real parameters: bun would write the
+	// values into the text, making every message a new statement to parse
+	// and plan.
+	row := tx.Tx.QueryRowContext(ctx, appendSQL, db.appendArgs(pgx.QueryExecModeCacheStatement, orgID, convID, author, clientID, body)...)
+	res, err := db.appended(ctx, tx, row.Scan, orgID, convID, author, clientID, body)
+	if err != nil || res.Duplicate {
+		return res, err
+	}
+	msg := res.Message
+	if err := notify(ctx, tx, messageEvent(orgID, msg)); err != nil {
+		return AppendResult{}, err
+	}
+	if db.MessageHook != nil {
+		if err := db.MessageHook(ctx, tx, orgID, msg); err != nil {
+			return AppendResult{}, fmt.Errorf("message hook: %w", err)
+		}
+	}
+	if res.Reopened {
+		c, err := conversation(ctx, tx, orgID, convID, 0)
+		if err != nil {
+			return AppendResult{}, err
+		}
+		if err := notify(ctx, tx, conversationEvent(orgID, c)); err != nil {
+			return AppendResult{}, err
+		}
+	}
+	return res, nil
 }
 
 // NewMessage is a message to store: text, files uploaded beforehand, or
@@ -437,8 +570,13 @@ type NewMessage struct {
 	Private       bool
 }
 
-// Post is AppendMessage for any NewMessage.
+// Post is AppendMessage for any NewMessage: plain text takes
+// AppendMessage's one round trip; files and notes a transaction of their
+// own (PostTx).
 func (db *DB) Post(ctx context.Context, orgID, convID int64, in NewMessage) (AppendResult, error) {
+	if len(in.AttachmentIDs) == 0 && !in.Private {
+		return db.AppendMessage(ctx, orgID, convID, in.Author, in.ClientID, in.Body)
+	}
 	var res AppendResult
 	err := db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var e error
@@ -446,11 +584,6 @@ func (db *DB) Post(ctx context.Context, orgID, convID int64, in NewMessage) (App
 		return e
 	})
 	return res, err
-}
-
-// AppendMessageTx is AppendMessage inside a caller's transaction.
-func (db *DB) AppendMessageTx(ctx context.Context, tx bun.Tx, orgID, convID int64, author Author, clientID, body string) (AppendResult, error) {
-	return db.PostTx(ctx, tx, orgID, convID, NewMessage{Author: author, ClientID: clientID, Body: body})
 }
 
 // PostTx is Post inside a caller's transaction. Files are claimed in the
@@ -531,9 +664,19 @@ func (db *DB) PostTx(ctx context.Context, tx bun.Tx, orgID, convID int64, in New
 		}
 	}
 	msg := m.model()
-	if err := notify(ctx, tx, Notification{OrganizationID: orgID, ConversationID: convID, AgentsOnly: in.Private,
-		Event: model.Event{Type: model.EventMessage, ConversationID: convID, Message: &msg, Seq: msg.Seq}}); err != nil {
+	ev := messageEvent(orgID, msg)
+	ev.AgentsOnly = in.Private
+	if err := notify(ctx, tx, ev); err != nil {
 		return AppendResult{}, err
+	}
+	if author.Kind == model.AuthorGuest {
+		// Offline agents hear of it as of any guest message (the push
+		// sweeper; see appendSQL).
+		if _, err := tx.ExecContext(ctx, `INSERT INTO pending_pushes (organization_id, conversation_id, first_seq, due_at)
+			VALUES (?, ?, ?, now() + make_interval(secs => ?)) ON CONFLICT (conversation_id) DO NOTHING`,
+			orgID, convID, m.Seq, cmp.Or(db.PushWindow, DefaultPushWindow).Seconds()); err != nil {
+			return AppendResult{}, fmt.Errorf("queue push: %w", err)
+		}
 	}
 	if db.MessageHook != nil {
 		if err := db.MessageHook(ctx, tx, orgID, msg); err != nil {
@@ -545,7 +688,7 @@ func (db *DB) PostTx(ctx context.Context, tx bun.Tx, orgID, convID int64, in New
 		if err != nil {
 			return AppendResult{}, err
 		}
-		if err := notify(ctx, tx, Notification{OrganizationID: orgID, ConversationID: convID, Event: model.Event{Type: model.EventConversation, ConversationID: convID, Conversation: &c}}); err != nil {
+		if err := notify(ctx, tx, conversationEvent(orgID, c)); err != nil {
 			return AppendResult{}, err
 		}
 	}
@@ -735,6 +878,20 @@ func (db *DB) MarkGuestRead(ctx context.Context, orgID, convID, seq int64) error
 		return fmt.Errorf("mark guest read: %w", err)
 	}
 	return nil
+}
+
+// LastSeq returns a conversation's last message seq.
+func (db *DB) LastSeq(ctx context.Context, orgID, convID int64) (int64, error) {
+	var seq int64
+	err := db.Bun.NewSelect().Table("conversations").Column("last_seq").
+		Where("organization_id = ? AND id = ?", orgID, convID).Scan(ctx, &seq)
+	if noRows(err) {
+		return 0, notFound("Conversation")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("select last seq: %w", err)
+	}
+	return seq, nil
 }
 
 // LatestLinkConversation returns the visitor's most recent chat started on

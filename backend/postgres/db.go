@@ -7,8 +7,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
@@ -31,6 +33,16 @@ type DB struct {
 	// committed with the message or not at all.
 	MessageHook func(ctx context.Context, tx bun.Tx, orgID int64, m model.Message) error
 
+	// Announce, when set, hands the events a committed transaction raised
+	// to the realtime hub, which delivers them to this instance's sockets
+	// and publishes them on the event bus. It is called after the commit,
+	// never inside the transaction (see notify).
+	Announce func(ctx context.Context, events []Notification)
+
+	// PushWindow is how long a guest's messages are gathered into one push
+	// to offline agents; DefaultPushWindow when zero.
+	PushWindow time.Duration
+
 	// GuestEmailHook runs inside the transaction that gives a
 	// conversation's guest an email (CRM company lookup).
 	GuestEmailHook func(ctx context.Context, tx bun.Tx, orgID, convID int64) error
@@ -44,6 +56,13 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	if cfg.MaxConns < 16 {
 		cfg.MaxConns = 16
+	}
+	if !strings.Contains(dsn, "default_query_exec_mode") {
+		// bun writes values into the SQL text, so nearly every statement
+		// is new: preparing and caching each (pgx's default) costs a round
+		// trip and a deallocation for nothing. Statements with real
+		// parameters (the message write) ask for the cache themselves.
+		cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeExec
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -76,7 +95,24 @@ func (db *DB) Close() error {
 // Ping reports whether the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.Pool.Ping(ctx) }
 
-// InTx runs fn in a transaction, committing when it returns nil.
+// InTx runs fn in a transaction, committing when it returns nil. The
+// events fn raises (notify) are announced once the commit succeeded.
 func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	return db.Bun.RunInTx(ctx, nil, fn)
+	p := &raised{}
+	if err := db.Bun.RunInTx(context.WithValue(ctx, eventsKey{}, p), nil, fn); err != nil {
+		return err
+	}
+	db.announce(ctx, p.events)
+	return nil
+}
+
+// raised collects the events of one transaction.
+type raised struct{ events []Notification }
+
+type eventsKey struct{}
+
+func (db *DB) announce(ctx context.Context, events []Notification) {
+	if len(events) > 0 && db.Announce != nil {
+		db.Announce(context.WithoutCancel(ctx), events)
+	}
 }

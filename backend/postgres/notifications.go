@@ -124,3 +124,79 @@ func (db *DB) AbsentAgents(ctx context.Context, tx bun.IDB, ids []int64) ([]int6
 	}
 	return out, nil
 }
+
+// PendingPush is a conversation whose guest wrote while its agents may be
+// away: the latest message and how many it stands for.
+type PendingPush struct {
+	OrganizationID int64
+	ConversationID int64
+	GuestName      string
+	LastMessage    string // the preview of the latest message
+	Messages       int64  // since the burst began
+	// AgentIDs are who gets the push: the conversation's Recipients who
+	// have a browser subscribed.
+	AgentIDs []int64
+}
+
+// TakeDuePushes removes up to limit pending pushes whose burst is over, in
+// tx, and returns them with their recipients. Instances sweeping at once
+// take different rows; a message that comes in meanwhile waits for tx and
+// starts a new burst.
+func (db *DB) TakeDuePushes(ctx context.Context, tx bun.Tx, limit int) ([]PendingPush, error) {
+	var rows []struct {
+		OrganizationID int64
+		ConversationID int64
+		GuestName      string
+		LastMessage    string
+		Messages       int64
+	}
+	if err := tx.NewRaw(`WITH due AS (
+			DELETE FROM pending_pushes WHERE conversation_id IN (
+				SELECT conversation_id FROM pending_pushes WHERE due_at <= now() ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED)
+			RETURNING conversation_id, first_seq)
+		SELECT c.organization_id, c.id AS conversation_id, g.name AS guest_name, c.last_message, c.last_seq - due.first_seq + 1 AS messages
+		FROM due JOIN conversations c ON c.id = due.conversation_id JOIN guests g ON g.id = c.guest_id`, limit).Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("take due pushes: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ConversationID
+	}
+	var pairs []struct {
+		ConversationID int64
+		AgentID        int64
+	}
+	// Recipients, for many conversations at once, less the agents without
+	// a subscribed browser (nobody to push to).
+	if err := tx.NewRaw(`
+		WITH c AS (SELECT id, assignee_id, service_id FROM conversations WHERE id IN (?)),
+		holders AS (
+			SELECT c.id AS conversation_id, c.assignee_id AS agent_id FROM c WHERE c.assignee_id IS NOT NULL
+			UNION SELECT ca.conversation_id, ca.agent_id FROM conversation_agents ca JOIN c ON ca.conversation_id = c.id WHERE ca.left_at IS NULL
+		),
+		queue AS (
+			SELECT c.id AS conversation_id, m.agent_id FROM c JOIN service_members m ON m.service_id = c.service_id
+			WHERE NOT EXISTS (SELECT 1 FROM holders h WHERE h.conversation_id = c.id)
+		)
+		SELECT x.conversation_id, a.id AS agent_id FROM (SELECT * FROM holders UNION SELECT * FROM queue) x
+		JOIN agents a ON a.id = x.agent_id
+		WHERE a.active AND a.license = 'standard'
+		  AND NOT EXISTS (SELECT 1 FROM presence p WHERE p.agent_id = a.id AND p.seen_at > now() - ?::interval)
+		  AND EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.agent_id = a.id)
+		ORDER BY 1, 2`, bun.In(ids), PresenceTTL.String()).Scan(ctx, &pairs); err != nil {
+		return nil, fmt.Errorf("select push recipients: %w", err)
+	}
+	agents := map[int64][]int64{}
+	for _, p := range pairs {
+		agents[p.ConversationID] = append(agents[p.ConversationID], p.AgentID)
+	}
+	out := make([]PendingPush, len(rows))
+	for i, r := range rows {
+		out[i] = PendingPush{OrganizationID: r.OrganizationID, ConversationID: r.ConversationID, GuestName: r.GuestName,
+			LastMessage: r.LastMessage, Messages: r.Messages, AgentIDs: agents[r.ConversationID]}
+	}
+	return out, nil
+}

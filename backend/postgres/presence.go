@@ -70,9 +70,10 @@ func (db *DB) ServiceOnline(ctx context.Context, orgID int64, serviceID *int64) 
 	return ok, nil
 }
 
-// Publish notifies an event that is not stored (typing, presence).
+// Publish announces an event that is not stored (typing, presence).
 func (db *DB) Publish(ctx context.Context, n Notification) error {
-	return notify(ctx, db.Bun, n)
+	db.announce(ctx, []Notification{n})
+	return nil
 }
 
 // BookableAgent picks whose calendar a widget offers: an active Standard

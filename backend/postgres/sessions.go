@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
@@ -15,11 +16,36 @@ import (
 type sessionRow struct {
 	bun.BaseModel  `bun:"table:sessions"`
 	TokenHash      []byte `bun:",pk"`
+	ID             int64  `bun:",nullzero"`
 	OrganizationID int64
 	AgentID        int64
-	CSRFToken      string    `bun:"csrf_token"`
+	CSRFToken      string `bun:"csrf_token"`
+	UserAgent      string
+	IP             string `bun:"ip"`
+	Method         string
 	CreatedAt      time.Time `bun:",nullzero,default:now()"`
+	LastSeenAt     time.Time `bun:",nullzero,default:now()"`
 	ExpiresAt      time.Time
+}
+
+// lastSeenEvery is how stale a session's last_seen_at may get before a
+// request refreshes it: one write a minute per session, not one per
+// request.
+const lastSeenEvery = time.Minute
+
+// NewSession is a session to record for an agent who has proved who they
+// are.
+type NewSession struct {
+	Agent model.Agent
+	// Token is the cookie's value; only its hash is stored.
+	Token, CSRF string
+	TTL         time.Duration
+	// UserAgent and IP describe the browser, for the agent's list of
+	// sessions.
+	UserAgent, IP string
+	// Method is how the agent proved it: password, setup, signup,
+	// invitation, password_reset.
+	Method string
 }
 
 // Only a hash of the session token is stored, so a leaked database does not
@@ -29,21 +55,37 @@ func hashToken(token string) []byte {
 	return h[:]
 }
 
-// CreateSession records a signed-in agent under token.
-func (db *DB) CreateSession(ctx context.Context, agent model.Agent, token, csrf string, ttl time.Duration) (model.Session, error) {
+// CreateSession records a signed-in agent under its token.
+func (db *DB) CreateSession(ctx context.Context, in NewSession) (model.Session, error) {
 	now := db.Now()
-	row := sessionRow{
-		TokenHash: hashToken(token), OrganizationID: agent.OrganizationID, AgentID: agent.ID,
-		CSRFToken: csrf, CreatedAt: now, ExpiresAt: now.Add(ttl),
+	method := in.Method
+	if method == "" {
+		method = "password"
 	}
-	if _, err := db.Bun.NewInsert().Model(&row).Exec(ctx); err != nil {
+	row := sessionRow{
+		TokenHash: hashToken(in.Token), OrganizationID: in.Agent.OrganizationID, AgentID: in.Agent.ID,
+		CSRFToken: in.CSRF, UserAgent: truncate(in.UserAgent, 512), IP: truncate(in.IP, 64), Method: method,
+		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(in.TTL),
+	}
+	if _, err := db.Bun.NewInsert().Model(&row).Returning("id").Exec(ctx); err != nil {
 		return model.Session{}, fmt.Errorf("insert session: %w", err)
 	}
-	org, err := db.Organization(ctx, agent.OrganizationID)
+	org, err := db.Organization(ctx, in.Agent.OrganizationID)
 	if err != nil {
 		return model.Session{}, err
 	}
-	return model.Session{Agent: agent, Organization: org, CSRFToken: csrf, ExpiresAt: row.ExpiresAt}, nil
+	return model.Session{ID: row.ID, Agent: in.Agent, Organization: org, CSRFToken: in.CSRF, ExpiresAt: row.ExpiresAt}, nil
+}
+
+// truncate cuts s to at most n bytes on a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // Session resolves a session token. An unknown token is unauthenticated; a
@@ -70,7 +112,13 @@ func (db *DB) Session(ctx context.Context, token string) (model.Session, error) 
 	if err != nil {
 		return model.Session{}, err
 	}
-	return model.Session{Agent: agent, Organization: org, CSRFToken: row.CSRFToken, ExpiresAt: row.ExpiresAt}, nil
+	if now := db.Now(); now.Sub(row.LastSeenAt) > lastSeenEvery {
+		if _, err := db.Bun.NewUpdate().Table("sessions").Set("last_seen_at = ?", now).
+			Where("token_hash = ?", row.TokenHash).Exec(ctx); err != nil {
+			return model.Session{}, fmt.Errorf("touch session: %w", err)
+		}
+	}
+	return model.Session{ID: row.ID, Agent: agent, Organization: org, CSRFToken: row.CSRFToken, ExpiresAt: row.ExpiresAt}, nil
 }
 
 // DeleteSession signs a token out.

@@ -112,7 +112,14 @@ func (db *DB) Widget(ctx context.Context, orgID, id int64) (model.Widget, error)
 
 // WidgetByKey loads the widget a website embeds by its public key.
 func (db *DB) WidgetByKey(ctx context.Context, key string) (model.Widget, error) {
-	return widgetBy(ctx, db.Bun, "public_key = ?", key)
+	w, err := widgetBy(ctx, db.Bun, "public_key = ? AND NOT "+suspendedOrgs, key)
+	if IsNotFound(err) {
+		// An organization whose sign-up went unverified too long.
+		if err := suspended(ctx, db.Bun, "widgets", "public_key = ?", key); err != nil {
+			return w, err
+		}
+	}
+	return w, err
 }
 
 func widgetBy(ctx context.Context, idb bun.IDB, where string, args ...any) (model.Widget, error) {

@@ -11,7 +11,7 @@ import (
 // agents on both instances but no guest socket, live or on replay, and a
 // guest cannot send one.
 func TestNotesNeverReachGuests(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, pgBus)
 	gc := w.startGuest(t, w.a, "visitor-token-0123456789abcdef")
 	agent := w.login(t, w.b, "anna@acme.test")
 	agentWS, _, err := dial(t, w.b.srv.URL+"/ws/agent", origin(w.b.srv.URL), agent.http.Jar)

@@ -18,6 +18,8 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/frontdesk/frontdesk/backend/api"
+	"github.com/frontdesk/frontdesk/backend/eventbus/natsbus"
+	"github.com/frontdesk/frontdesk/backend/natstest"
 	"github.com/frontdesk/frontdesk/backend/password"
 	"github.com/frontdesk/frontdesk/backend/pgtest"
 	"github.com/frontdesk/frontdesk/backend/postgres"
@@ -29,11 +31,29 @@ const pw = "correct horse battery"
 
 // instance is one server process: its own pool, hub and HTTP server.
 type instance struct {
-	db  *postgres.DB
-	srv *httptest.Server
+	db   *postgres.DB
+	hub  *realtime.Hub
+	srv  *httptest.Server
+	stop func() // as a graceful shutdown would
 }
 
-func startInstance(t *testing.T, dsn string) *instance {
+// busKind names an event bus the multi-instance tests run on.
+type busKind string
+
+const (
+	pgBus   busKind = "postgres"
+	natsBus busKind = "nats"
+)
+
+// eachBus runs a test once per event bus: every instance of the NATS run
+// talks to one nats-server of its own.
+func eachBus(t *testing.T, test func(t *testing.T, w *world)) {
+	for _, kind := range []busKind{pgBus, natsBus} {
+		t.Run(string(kind), func(t *testing.T) { test(t, newWorld(t, kind)) })
+	}
+}
+
+func startInstance(t *testing.T, dsn string, kind busKind, nats *natstest.Server) *instance {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	db, err := postgres.Open(ctx, dsn)
@@ -44,25 +64,48 @@ func startInstance(t *testing.T, dsn string) *instance {
 	cfg := api.DefaultConfig()
 	cfg.PublicBurst = 10000
 	s := api.New(cfg, db, log)
-	hub := realtime.New(db, log, nil)
+	var opts []realtime.Option
+	closeBus := func() {}
+	if kind == natsBus {
+		bus, err := natsbus.Connect(nats.URL, t.Name(), log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		closeBus = bus.Close
+		opts = append(opts, realtime.WithBus(bus))
+	}
+	hub := realtime.New(db, log, nil, opts...)
 	s.SetHub(hub)
 	done := make(chan struct{})
 	go func() { defer close(done); hub.Run(ctx) }()
-	<-hub.Ready()
+	select {
+	case <-hub.Ready():
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s bus not ready", kind)
+	}
 	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(func() {
-		srv.Close()
-		cancel()
-		<-done
-		db.Close()
-	})
-	return &instance{db: db, srv: srv}
+	var once sync.Once
+	in := &instance{db: db, hub: hub, srv: srv}
+	in.stop = func() {
+		once.Do(func() {
+			hub.Shutdown(context.Background())
+			srv.Close()
+			cancel()
+			<-done
+			closeBus()
+			db.Close()
+		})
+	}
+	t.Cleanup(in.stop)
+	return in
 }
 
 // world is an organization with an agent and a widget, and another
 // organization with its own agent and conversation.
 type world struct {
 	dsn        string
+	kind       busKind
+	nats       *natstest.Server
 	a, b       *instance
 	org        model.Organization
 	agent      model.Agent
@@ -71,11 +114,14 @@ type world struct {
 	alienConv  postgres.GuestAccess
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T, kind busKind) *world {
 	t.Helper()
-	w := &world{dsn: pgtest.DSN(t)}
-	w.a = startInstance(t, w.dsn)
-	w.b = startInstance(t, w.dsn)
+	w := &world{dsn: pgtest.DSN(t), kind: kind}
+	if kind == natsBus {
+		w.nats = natstest.Start(t)
+	}
+	w.a = startInstance(t, w.dsn, kind, w.nats)
+	w.b = startInstance(t, w.dsn, kind, w.nats)
 	ctx := context.Background()
 	db := w.a.db
 	hash, _ := password.Hash(pw)
@@ -231,8 +277,9 @@ func isMessage(body string) func(model.Event) bool {
 	}
 }
 
-func TestCrossInstanceDelivery(t *testing.T) {
-	w := newWorld(t)
+func TestCrossInstanceDelivery(t *testing.T) { eachBus(t, testCrossInstanceDelivery) }
+
+func testCrossInstanceDelivery(t *testing.T, w *world) {
 	gc := w.startGuest(t, w.a, "visitor-token-0123456789abcdef")
 	agent := w.login(t, w.b, "anna@acme.test")
 	agentWS, _, err := dial(t, w.b.srv.URL+"/ws/agent", origin(w.b.srv.URL), agent.http.Jar)
@@ -266,7 +313,7 @@ func TestCrossInstanceDelivery(t *testing.T) {
 }
 
 func TestIdempotentSendAndSequence(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, pgBus)
 	gc := w.startGuest(t, w.a, "visitor-token-0123456789abcdef")
 	url := w.a.srv.URL + "/api/v1/public/conversations/" + gc.Token + "/messages"
 	var first, second model.Message
@@ -313,8 +360,9 @@ func TestIdempotentSendAndSequence(t *testing.T) {
 	}
 }
 
-func TestResumeReplaysInOrderThenLive(t *testing.T) {
-	w := newWorld(t)
+func TestResumeReplaysInOrderThenLive(t *testing.T) { eachBus(t, testResumeReplaysInOrderThenLive) }
+
+func testResumeReplaysInOrderThenLive(t *testing.T, w *world) {
 	gc := w.startGuest(t, w.a, "visitor-token-0123456789abcdef")
 	for i := 1; i <= 5; i++ {
 		if _, err := w.a.db.AppendMessage(context.Background(), w.org.ID, gc.ID, postgres.Author{Kind: model.AuthorGuest, Name: "G"}, fmt.Sprint(i), fmt.Sprint("m", i)); err != nil {
@@ -338,7 +386,7 @@ func TestResumeReplaysInOrderThenLive(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, pgBus)
 	gc := w.startGuest(t, w.a, "visitor-token-0123456789abcdef")
 	base := w.a.srv.URL
 
@@ -411,7 +459,7 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestGuestMessageReopensResolved(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, pgBus)
 	gc := w.startGuest(t, w.a, "visitor-token-0123456789abcdef")
 	ctx := context.Background()
 	if _, err := w.a.db.SetStatus(ctx, w.org.ID, gc.ID, model.StatusResolved); err != nil {
@@ -427,8 +475,9 @@ func TestGuestMessageReopensResolved(t *testing.T) {
 	}
 }
 
-func TestVisitorFindsConversationAgain(t *testing.T) {
-	w := newWorld(t)
+func TestVisitorFindsConversationAgain(t *testing.T) { eachBus(t, testVisitorFindsConversationAgain) }
+
+func testVisitorFindsConversationAgain(t *testing.T, w *world) {
 	first := w.startGuest(t, w.a, "visitor-token-0123456789abcdef")
 	again := w.startGuest(t, w.b, "visitor-token-0123456789abcdef")
 	if first.ID != again.ID || first.Token != again.Token {

@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/frontdesk/frontdesk/backend/password"
 	"github.com/frontdesk/frontdesk/model"
 )
 
@@ -74,12 +75,11 @@ func URL(f *model.Fields, field, v string) {
 	}
 }
 
+// Password applies the password rules (package password): length and the
+// list of common passwords.
 func Password(f *model.Fields, field, v string) {
-	switch n := utf8.RuneCountInString(v); {
-	case n < 10:
-		f.Add(field, "must have at least 10 characters")
-	case len(v) > 256:
-		f.Add(field, "is too long")
+	if p := password.Check(v); p != password.OK {
+		f.Add(field, p.Message())
 	}
 }
 

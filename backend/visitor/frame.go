@@ -86,8 +86,9 @@ func (h *Handler) widget(ctx context.Context, key string) (model.Widget, error) 
 
 // widgetError answers for a widget that could not be found.
 func (h *Handler) widgetError(w http.ResponseWriter, r *http.Request, err error) {
-	if e, ok := model.AsError(err); ok && e.Code == model.CodeNotFound {
-		h.unavailable(w, r, http.StatusNotFound)
+	if e, ok := model.AsError(err); ok && (e.Code == model.CodeNotFound || e.Status == http.StatusServiceUnavailable) {
+		// Unknown, or paused (a sign-up whose email went unverified).
+		h.unavailable(w, r, e.Status)
 		return
 	}
 	h.log.ErrorContext(r.Context(), "widget: look up", "err", err)

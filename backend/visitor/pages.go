@@ -84,6 +84,11 @@ func (h *Handler) linkCard(w http.ResponseWriter, r *http.Request, ancestors str
 			h.notFound(w, r, h.language(r).Page.LinkNotFound, ancestors)
 			return card, false
 		}
+		if e, ok := model.AsError(err); ok && e.Status == http.StatusServiceUnavailable {
+			// Paused: a sign-up whose email went unverified.
+			h.unavailable(w, r, e.Status)
+			return card, false
+		}
 		h.log.ErrorContext(r.Context(), "personal link: load card", "err", err)
 		h.unavailable(w, r, http.StatusInternalServerError)
 		return card, false

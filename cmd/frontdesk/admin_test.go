@@ -28,12 +28,12 @@ import (
 // opening offline.
 
 // TestAdminSettings is an admin's journey through Settings: the agents
-// (a refused duplicate, then a new agent), a new service whose members
+// (a refused invitation, then a new agent who accepts hers), a new service whose members
 // decide whether it is assignable, and the demo widget with its snippet
 // and a colour too light for white text.
 func TestAdminSettings(t *testing.T) {
 	t.Parallel()
-	m := startServer(t)
+	m, smtp := startServerWithMail(t)
 	ctx := browsertest.New(t)
 	signIn(t, ctx, m.URL(), "admin@demo.frontdesk.test")
 
@@ -54,42 +54,44 @@ func TestAdminSettings(t *testing.T) {
 	}
 	shot(t, ctx, "settings-agents")
 
-	// Adding an agent with an email already taken: the field says so.
+	// Inviting an email that already has an account: the field says so.
 	step(t, ctx,
-		chromedp.Click(chromedp.ID("agent-add")),
-		chromedp.WaitVisible(chromedp.ID("ag-name")),
-		chromedp.SendKeys(chromedp.ID("ag-name"), "Eva Novák"),
-		waitJS(`document.getElementById("ag-slug").value === "eva-novak"`),
-		chromedp.SendKeys(chromedp.ID("ag-email"), "anna@demo.frontdesk.test"),
-		chromedp.SendKeys(chromedp.ID("ag-password"), "a long password 1"),
-		adminSelect("ag-license", "standard"),
-		chromedp.Click(chromedp.ID("agent-save")),
-		chromedp.WaitVisible(chromedp.ID("ag-email-error")),
+		chromedp.Click(chromedp.ID("agent-invite")),
+		chromedp.WaitVisible(chromedp.ID("inv-email")),
+		chromedp.SendKeys(chromedp.ID("inv-email"), "anna@demo.frontdesk.test"),
+		chromedp.SendKeys(chromedp.ID("inv-name"), "Eva Novák"),
+		adminSelect("inv-license", "standard"),
+		chromedp.Click(chromedp.ID("invite-send")),
+		chromedp.WaitVisible(chromedp.ID("inv-email-error")),
 	)
-	if got := text(t, ctx, "ag-email-error"); got != "already taken" {
+	if got := text(t, ctx, "inv-email-error"); got != "already has an account" {
 		t.Errorf("email error = %q", got)
 	}
-	if got := text(t, ctx, "agent-form-error"); !strings.Contains(got, "already exists") {
+	if got := text(t, ctx, "invite-form-error"); !strings.Contains(got, "already has an account") {
 		t.Errorf("form error = %q", got)
 	}
 	shot(t, ctx, "settings-agent-taken")
 	step(t, ctx,
-		adminFill("ag-email", "eva@demo.frontdesk.test"),
-		chromedp.Click(chromedp.ID("agent-save")),
-		chromedp.WaitNotPresent(chromedp.ID("agent-form")),
-		waitJS(`document.getElementById("agents-list").textContent.includes("Eva Novák")`),
-		waitJS(`document.getElementById("agents-status").textContent.includes("Eva Novák was added")`),
+		adminFill("inv-email", "eva@demo.frontdesk.test"),
+		chromedp.Click(chromedp.ID("invite-send")),
+		chromedp.WaitNotPresent(chromedp.ID("invite-form")),
+		waitJS(`document.getElementById("invitations-list")?.textContent.includes("eva@demo.frontdesk.test") === true`),
+		waitJS(`document.getElementById("agents-status").textContent.includes("Invitation sent to eva@demo.frontdesk.test")`),
 	)
-	if got := text(t, ctx, "agents-list"); !strings.Contains(got, "/l/eva-novak") {
-		t.Errorf("agents list = %q, want Eva's link", got)
-	}
-	// She can sign in, in another browser, with that password.
-	eva := adminClient(t, m.URL(), "eva@demo.frontdesk.test", "a long password 1")
+	// She accepts in another browser, choosing her password, and is an
+	// agent with a Standard license.
+	tok := inviteToken(t, waitMailTo(t, smtp, "eva@demo.frontdesk.test"))
+	eva := acceptInvitation(t, m.URL(), tok, "Eva Novák", "a long password 1")
 	var evaSession model.Session
 	adminGet(t, eva, m.URL()+"/api/v1/auth/session", &evaSession)
-	if evaSession.Agent.Name != "Eva Novák" || evaSession.Agent.License != model.LicenseStandard {
+	if evaSession.Agent.Name != "Eva Novák" || evaSession.Agent.License != model.LicenseStandard || evaSession.Agent.Slug != "eva-novak" {
 		t.Errorf("Eva's session = %+v", evaSession.Agent)
 	}
+	step(t, ctx,
+		chromedp.Reload(),
+		waitJS(`document.getElementById("agents-list")?.textContent.includes("/l/eva-novak") === true`),
+		chromedp.WaitNotPresent(chromedp.ID("invitations-list")),
+	)
 
 	// Services: the seed's Billing (only Dan, Basic) is not assignable; a
 	// new service with only Dan is not either, until Eva joins.
@@ -230,10 +232,15 @@ func TestAdminAgentScreens(t *testing.T) {
 	ctx := browsertest.New(t)
 	signIn(t, ctx, m.URL(), "anna@demo.frontdesk.test")
 
-	// Agents see no Settings, and its address says it is for admins.
-	step(t, ctx, chromedp.WaitVisible(chromedp.ID("nav-availability")))
-	if evalJS[bool](t, ctx, `document.getElementById("nav-settings") !== null`) {
-		t.Error("an agent is offered Settings")
+	// Agents' Settings are their own profile and security; the
+	// organization's sections say they are for admins.
+	step(t, ctx,
+		chromedp.Click(chromedp.ID("nav-settings")),
+		chromedp.WaitVisible(chromedp.ID("profile-name")),
+		waitJS(`document.getElementById("settings-profile").getAttribute("aria-current") === "page"`),
+	)
+	if evalJS[bool](t, ctx, `document.getElementById("settings-agents") !== null`) {
+		t.Error("an agent is offered the organization's settings")
 	}
 	step(t, ctx,
 		chromedp.Navigate(m.URL()+"/settings/agents"),
@@ -622,10 +629,10 @@ func TestAdminA11y(t *testing.T) {
 		{"a11y-agents", []chromedp.Action[chromedp.Void]{
 			chromedp.Navigate(m.URL() + "/settings/agents"),
 			chromedp.WaitVisible(chromedp.ID("agents-list")),
-			chromedp.Click(chromedp.ID("agent-add")),
-			chromedp.WaitVisible(chromedp.ID("ag-name")),
-			chromedp.Click(chromedp.ID("agent-save")),
-			chromedp.WaitVisible(chromedp.ID("ag-email-error")),
+			chromedp.Click(chromedp.ID("agent-invite")),
+			chromedp.WaitVisible(chromedp.ID("inv-email")),
+			chromedp.Click(chromedp.ID("invite-send")),
+			chromedp.WaitVisible(chromedp.ID("inv-email-error")),
 		}},
 		{"a11y-services", []chromedp.Action[chromedp.Void]{
 			chromedp.Click(chromedp.ID("settings-services")),

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/frontdesk/frontdesk/backend/accounts"
 )
 
 // config is read from the environment; every variable is documented in
@@ -51,6 +53,8 @@ type config struct {
 	// HubSpotURL points the HubSpot client elsewhere (tests' loopback
 	// HubSpot); empty is HubSpot's own API.
 	HubSpotURL string
+	// Signup is FRONTDESK_SIGNUP: who may create an organization.
+	Signup accounts.SignupMode
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -139,6 +143,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.InstanceTimeout = duration("FRONTDESK_INSTANCE_TIMEOUT", 10*time.Second)
 	c.LimitSync = nonNegative("FRONTDESK_LIMIT_SYNC", 100*time.Millisecond)
 	c.HubSpotURL = getenv("FRONTDESK_HUBSPOT_URL")
+	if c.Signup, err = accounts.ParseSignupMode(getenv("FRONTDESK_SIGNUP")); err != nil {
+		fail("FRONTDESK_SIGNUP", err)
+	}
 
 	if len(errs) > 0 {
 		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))

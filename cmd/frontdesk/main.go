@@ -26,6 +26,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/app"
 	"github.com/frontdesk/frontdesk/assets"
+	"github.com/frontdesk/frontdesk/backend/accounts"
 	"github.com/frontdesk/frontdesk/backend/api"
 	"github.com/frontdesk/frontdesk/backend/booking"
 	"github.com/frontdesk/frontdesk/backend/cluster"
@@ -44,9 +45,18 @@ import (
 )
 
 func main() {
-	signals := make(chan os.Signal, 2)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
-	if err := run(signals, os.Getenv, os.Stdout); err != nil {
+	var err error
+	if len(os.Args) > 1 {
+		// A command (frontdesk admin create …) rather than the server.
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		err = command(ctx, os.Args[1:], os.Getenv, os.Stdout)
+		stop()
+	} else {
+		signals := make(chan os.Signal, 2)
+		signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+		err = run(signals, os.Getenv, os.Stdout)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "frontdesk:", err)
 		os.Exit(1)
 	}
@@ -108,8 +118,10 @@ type Main struct {
 	api      *api.Server
 	hub      *realtime.Hub
 	queue    *jobs.Queue
+	accounts *accounts.Service
 	stopHub  context.CancelFunc
 	hubDone  chan struct{}
+	closeBus func()
 	http     *http.Server
 	listener net.Listener
 	serveErr chan error
@@ -175,6 +187,10 @@ func (m *Main) Open(ctx context.Context) error {
 	crms := &crmsync.Sync{DB: db, Box: box, BaseURL: m.Config.BaseURL, HubSpotBaseURL: m.HubSpotBaseURL}
 	notifier := &notify.Notifier{DB: db, BaseURL: m.Config.BaseURL, Log: m.Log, Calendar: calendars, OfflineDelay: m.OfflineDelay}
 	workers := river.NewWorkers()
+	// Accounts (setup, sign-up, invitations, password reset): see accounts.go.
+	if err := m.openAccounts(workers); err != nil {
+		return err
+	}
 	if err := calendars.Register(workers); err != nil {
 		return err
 	}
@@ -214,7 +230,8 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.member.SetJobs(m.queue)
 	// ---- end operations
-	notifier.Queue, calendars.Queue, crms.Queue = m.queue, m.queue, m.queue
+	m.accounts.ShareLimits(m.ops.limits)
+	notifier.Queue, calendars.Queue, crms.Queue, m.accounts.Queue = m.queue, m.queue, m.queue, m.queue
 	db.MessageHook = notifier.MessageStored
 	db.GuestEmailHook = crms.EnqueueLookup
 	notifier.Push = func(ctx context.Context, tx bun.Tx, agentIDs []int64, title, body, path string) error {
@@ -243,18 +260,9 @@ func (m *Main) Open(ctx context.Context) error {
 	m.wireOperations(bookings)
 	m.api.SetAttachments(files)
 	m.api.SetTranscripts(notifier)
-	m.hub = realtime.New(db, m.Log, m.api.Registry())
-	m.api.SetHub(m.hub)
-	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
-	m.stopHub, m.hubDone = stopHub, make(chan struct{})
-	go func() {
-		defer close(m.hubDone)
-		m.hub.Run(hubCtx) //nolint:errcheck // Run only returns when stopped
-	}()
-	select {
-	case <-m.hub.Ready():
-	case <-time.After(10 * time.Second):
-		return fmt.Errorf("realtime: could not LISTEN for events")
+	// Realtime: the hub, its event bus and the push sweeper (realtime.go).
+	if err := m.openRealtime(ctx, notifier); err != nil {
+		return err
 	}
 
 	demoKey := ""
@@ -267,6 +275,9 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	visitors.Register(m.api)
+	if err := m.serveAccounts(); err != nil {
+		return err
+	}
 
 	app.Register()
 	m.api.Handle("/web/", static)
@@ -274,7 +285,7 @@ func (m *Main) Open(ctx context.Context) error {
 	for _, f := range []string{"/robots.txt", "/sitemap.xml", "/ads.txt"} {
 		m.api.Handle("GET "+f, static)
 	}
-	m.api.Handle("/", app.NewHandler(app.HandlerOptions{Resources: static.Resolver(), Version: static.Version()}))
+	m.api.Handle("/", app.NewHandler(app.HandlerOptions{Resources: static.Resolver(), Version: static.Version(), BaseURL: m.Config.BaseURL.String()}))
 
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
@@ -294,7 +305,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if demo != nil {
 		printDemo(m.Stdout, m.Config.BaseURL.String(), *demo)
 	}
-	return nil
+	return m.printSetup(ctx)
 }
 
 func (m *Main) getenv(k string) string {
@@ -358,6 +369,9 @@ func (m *Main) close() error {
 		hcancel()
 		m.stopHub()
 		<-m.hubDone
+	}
+	if m.closeBus != nil {
+		m.closeBus()
 	}
 	if m.queue != nil {
 		errs = append(errs, m.queue.Stop(ctx))

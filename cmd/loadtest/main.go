@@ -94,6 +94,17 @@ type Config struct {
 	AgentPassword string
 	Online        []string // more agents to keep connected, so that they count as online
 	Widget        string
+	// GuestURLs are the instances the guest sockets are spread over (URL
+	// alone by default); AgentURL is where the agents connect (URL by
+	// default). With several instances, deliveries from a guest on another
+	// instance than the agent's are reported apart: they crossed the bus.
+	GuestURLs []string
+	AgentURL  string
+	// CeilingDB is the PostgreSQL the server uses: the bare message write
+	// is measured there first (bar P4's ceiling) and the run's rate is
+	// reported as a share of it. Empty: not measured.
+	CeilingDB       string
+	CeilingDuration time.Duration
 }
 
 func parseFlags(args []string, stderr io.Writer) (Config, error) {
@@ -114,6 +125,10 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&c.AgentPassword, "agent-password", "frontdesk-demo", "the agent's password")
 	online := fs.String("online", "", "more agents (comma-separated emails, same password) to sign in and keep connected: online agents get no push notifications")
 	fs.StringVar(&c.Widget, "widget", "wk_demo_website", "public key of the widget to start conversations on")
+	guestURLs := fs.String("guest-urls", "", "instances to spread the guest sockets over (comma-separated base URLs; default -url)")
+	fs.StringVar(&c.AgentURL, "agent-url", "", "instance the agents connect to (default -url)")
+	fs.StringVar(&c.CeilingDB, "ceiling-db", "", "the PostgreSQL (loopback URL) the server uses: measure bar P4's bare message write there first and print the run's share of it")
+	fs.DurationVar(&c.CeilingDuration, "ceiling-duration", 10*time.Second, "how long pgbench measures the ceiling")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -128,12 +143,36 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 			c.Online = append(c.Online, e)
 		}
 	}
+	for _, u := range strings.Split(*guestURLs, ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			c.GuestURLs = append(c.GuestURLs, u)
+		}
+	}
+	if len(c.GuestURLs) == 0 {
+		c.GuestURLs = []string{c.URL}
+	}
+	if c.AgentURL == "" {
+		c.AgentURL = c.URL
+	}
 	return c, c.validate()
 }
 
 func (c Config) validate() error {
-	if _, err := loopbackURL(c.URL); err != nil {
-		return err
+	for _, u := range append([]string{c.URL, c.AgentURL}, c.GuestURLs...) {
+		if u == "" {
+			continue
+		}
+		if _, err := loopbackURL(u); err != nil {
+			return err
+		}
+	}
+	if c.CeilingDB != "" {
+		if err := loopbackDB(c.CeilingDB); err != nil {
+			return err
+		}
+		if c.CeilingDuration < time.Second || c.CeilingDuration > time.Minute {
+			return errors.New("-ceiling-duration must be between 1s and 1m")
+		}
 	}
 	switch {
 	case c.Clients < 1 || c.Clients > maxClients:

@@ -28,6 +28,10 @@ type recorder struct {
 
 	foreign atomic.Int64 // frames with client ids not of this run
 
+	// cross reports whether message i was sent on another instance than
+	// the agent's socket; nil when there is one instance.
+	cross func(i int) bool
+
 	mu       sync.Mutex
 	refusals map[string]int // error code → count
 }
@@ -118,6 +122,7 @@ type Outcome struct {
 	Refusals     map[string]int
 	Ack          Latency // send → ack on the guest's socket
 	Delivery     Latency // send → message event on the agent's socket
+	Cross        Latency // the same, for messages sent on another instance than the agent's
 	AckLost      int     // sent, never acknowledged
 	DeliveryLost int     // sent, never reached the agent
 	AckDup       int     // acknowledged more than once
@@ -128,7 +133,7 @@ type Outcome struct {
 // outcome tallies the first n messages.
 func (r *recorder) outcome(n int) Outcome {
 	o := Outcome{Sent: n, Foreign: r.foreign.Load()}
-	var acks, deliveries []time.Duration
+	var acks, deliveries, cross []time.Duration
 	for i := range n {
 		sent := r.sentAt[i].Load()
 		switch {
@@ -149,6 +154,9 @@ func (r *recorder) outcome(n int) Outcome {
 		}
 		if at := r.deliveredAt[i].Load(); at != 0 {
 			deliveries = append(deliveries, time.Duration(at-sent))
+			if r.cross != nil && r.cross(i) {
+				cross = append(cross, time.Duration(at-sent))
+			}
 		} else {
 			o.DeliveryLost++
 		}
@@ -159,7 +167,7 @@ func (r *recorder) outcome(n int) Outcome {
 			o.DeliveryDup++
 		}
 	}
-	o.Ack, o.Delivery = summarize(acks), summarize(deliveries)
+	o.Ack, o.Delivery, o.Cross = summarize(acks), summarize(deliveries), summarize(cross)
 	r.mu.Lock()
 	o.Refusals = make(map[string]int, len(r.refusals))
 	for k, v := range r.refusals {

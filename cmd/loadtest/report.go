@@ -6,8 +6,11 @@ import (
 	"maps"
 	"runtime"
 	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/frontdesk/frontdesk/backend/barewrite"
 )
 
 // Report is everything one run measured.
@@ -29,6 +32,8 @@ type Report struct {
 	GuestFrames, AgentFrames, WatcherFrames int64
 	GuestsLost, AgentsLost                  int64 // sockets the server closed during the run
 	CloseReasons                            map[string]int
+
+	Ceiling float64 // bar P4's bare write on the server's PostgreSQL, transactions/s; 0 when not measured
 }
 
 func numCPU() int { return runtime.NumCPU() }
@@ -48,6 +53,9 @@ func (r *Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "\nFrontdesk load test  %s\n", r.Date.UTC().Format(time.RFC3339))
 	fmt.Fprintf(w, "server %s  conversations %d  guest sockets %d  rate %g msg/s  duration %s  (%d cores)\n",
 		c.URL, c.Conversations, c.Clients, c.Rate, c.Duration, numCPU())
+	if len(c.GuestURLs) > 1 || (c.AgentURL != "" && c.AgentURL != c.URL) {
+		fmt.Fprintf(w, "instances: guests on %s; agents on %s\n", strings.Join(c.GuestURLs, ", "), c.AgentURL)
+	}
 	fmt.Fprintf(w, "agents online: %s (measured)", c.AgentEmail)
 	for _, e := range c.Online {
 		fmt.Fprintf(w, ", %s", e)
@@ -107,6 +115,9 @@ func (r *Report) Print(w io.Writer) {
 	}
 	lat("send → ack (guest)", o.Ack, o.AckLost, o.AckDup)
 	lat("send → agent socket", o.Delivery, o.DeliveryLost, o.DeliveryDup)
+	if o.Cross.Count > 0 {
+		lat("  of which across instances", o.Cross, 0, 0)
+	}
 	tw.Flush()
 	if o.WriteErrors+o.Refused > 0 || o.Foreign > 0 {
 		fmt.Fprintf(w, "  write errors %d, refused by the server %d %v, frames for unknown client ids %d\n", o.WriteErrors, o.Refused, o.Refusals, o.Foreign)
@@ -123,4 +134,10 @@ func (r *Report) Print(w io.Writer) {
 		fmt.Fprintf(w, "; server %.2f", cpu.Server)
 	}
 	fmt.Fprintf(w, "; postgres %.2f; load tester %.2f\n", cpu.Postgres, cpu.Self)
+
+	if r.Ceiling > 0 {
+		achieved := float64(o.Sent) / r.SendTime.Seconds()
+		fmt.Fprintf(w, "\nCeiling: the bare message write (bar P4, pgbench %d clients) %.0f/s on this PostgreSQL; this run wrote %.0f msg/s: ratio %.2f of it\n",
+			barewrite.Clients, r.Ceiling, achieved, achieved/r.Ceiling)
+	}
 }

@@ -4,16 +4,25 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"time"
 
 	"github.com/coder/websocket"
 	"golang.org/x/time/rate"
+
+	"github.com/frontdesk/frontdesk/backend/barewrite"
 )
 
 // Run performs the load test. The report holds whatever was measured, also
 // when the run fails part way.
 func Run(ctx context.Context, cfg Config, log io.Writer) (*Report, error) {
+	if len(cfg.GuestURLs) == 0 {
+		cfg.GuestURLs = []string{cfg.URL}
+	}
+	if cfg.AgentURL == "" {
+		cfg.AgentURL = cfg.URL
+	}
 	rep := &Report{Config: cfg, Date: time.Now()}
 	if err := cfg.validate(); err != nil {
 		return rep, err
@@ -26,6 +35,20 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Report, error) {
 
 	if _, err := srv.metrics(ctx); err != nil {
 		return rep, fmt.Errorf("is the server running? %w", err)
+	}
+	agentSrv := newServer(mustLoopback(cfg.AgentURL), cfg.DialParallel)
+	guestSrvs := make([]*server, len(cfg.GuestURLs))
+	for i, u := range cfg.GuestURLs {
+		guestSrvs[i] = newServer(mustLoopback(u), cfg.DialParallel)
+	}
+
+	if cfg.CeilingDB != "" {
+		progress("measuring the ceiling: the bare message write, pgbench for %s", cfg.CeilingDuration)
+		c, err := measureCeiling(ctx, cfg)
+		if err != nil {
+			return rep, fmt.Errorf("ceiling: %w", err)
+		}
+		rep.Ceiling = c
 	}
 
 	progress("starting %d conversations", cfg.Conversations)
@@ -45,22 +68,22 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Report, error) {
 		socks.closeAll(conns)
 	}()
 
-	agentClient, _, err := srv.login(ctx, cfg.AgentEmail, cfg.AgentPassword)
+	agentClient, _, err := agentSrv.login(ctx, cfg.AgentEmail, cfg.AgentPassword)
 	if err != nil {
 		return rep, err
 	}
-	agent, err := socks.dial(ctx, srv, agentClient, "/ws/agent")
+	agent, err := socks.dial(ctx, agentSrv, agentClient, "/ws/agent")
 	if err != nil {
 		return rep, fmt.Errorf("agent socket: %w", err)
 	}
 	conns = append(conns, agent)
 	socks.read(ctx, agent, agentRole)
 	for _, email := range cfg.Online {
-		c, _, err := srv.login(ctx, email, cfg.AgentPassword)
+		c, _, err := agentSrv.login(ctx, email, cfg.AgentPassword)
 		if err != nil {
 			return rep, err
 		}
-		w, err := socks.dial(ctx, srv, c, "/ws/agent")
+		w, err := socks.dial(ctx, agentSrv, c, "/ws/agent")
 		if err != nil {
 			return rep, fmt.Errorf("socket of %s: %w", email, err)
 		}
@@ -82,7 +105,11 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Report, error) {
 
 	progress("opening %d guest sockets over %d conversations", cfg.Clients, cfg.Conversations)
 	t = time.Now()
-	guests, err := socks.dialGuests(ctx, srv, tokens, cfg.Clients, cfg.DialParallel)
+	guestSrv := func(i int) *server { return guestSrvs[i%len(guestSrvs)] }
+	guests, err := socks.dialGuests(ctx, guestSrv, tokens, cfg.Clients, cfg.DialParallel)
+	// Message i goes out on guest socket i mod sockets: it crosses the bus
+	// when that socket's instance is not the agent's.
+	rec.cross = func(i int) bool { return guestSrv(i%max(len(guests), 1)).base.String() != agentSrv.base.String() }
 	rep.DialTime = time.Since(t)
 	conns = append(conns, guests...)
 	if err != nil {
@@ -267,4 +294,24 @@ func (s cpuSample) since(old cpuSample) CPU {
 		c.Server = (s.server - old.server) / wall
 	}
 	return c
+}
+
+// measureCeiling runs bar P4's bare write with pgbench on a scratch
+// database of the server's PostgreSQL, before the load (so that neither
+// disturbs the other).
+func measureCeiling(ctx context.Context, cfg Config) (float64, error) {
+	s, err := barewrite.Open(ctx, cfg.CeilingDB, barewrite.Clients)
+	if err != nil {
+		return 0, err
+	}
+	defer s.Close()
+	return s.Run(ctx, barewrite.Transaction, cfg.CeilingDuration)
+}
+
+func mustLoopback(raw string) *url.URL {
+	u, err := loopbackURL(raw)
+	if err != nil {
+		panic(err) // validate checked it
+	}
+	return u
 }

@@ -39,6 +39,19 @@ func loopbackURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
+// loopbackDB refuses a database URL that is not on this machine.
+func loopbackDB(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return fmt.Errorf("-ceiling-db: want a postgres:// URL")
+	}
+	switch u.Hostname() {
+	case "127.0.0.1", "localhost", "::1", "":
+		return nil
+	}
+	return fmt.Errorf("-ceiling-db: refusing %q: only a PostgreSQL on this machine", u.Hostname())
+}
+
 // server is the HTTP side of the server under test.
 type server struct {
 	base   *url.URL

@@ -71,8 +71,8 @@ func (s *sockets) dial(ctx context.Context, srv *server, client *http.Client, pa
 }
 
 // dialGuests opens n guest sockets, socket i on conversation i mod
-// len(tokens), parallel at a time.
-func (s *sockets) dialGuests(ctx context.Context, srv *server, tokens []string, n, parallel int) ([]*websocket.Conn, error) {
+// len(tokens) through srvOf(i), parallel at a time.
+func (s *sockets) dialGuests(ctx context.Context, srvOf func(int) *server, tokens []string, n, parallel int) ([]*websocket.Conn, error) {
 	conns := make([]*websocket.Conn, n)
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -81,6 +81,7 @@ func (s *sockets) dialGuests(ctx context.Context, srv *server, tokens []string, 
 	for range min(parallel, n) {
 		wg.Go(func() {
 			for i := range jobs {
+				srv := srvOf(i)
 				c, err := s.dial(ctx, srv, srv.http, "/ws/guest?token="+url.QueryEscape(tokens[i%len(tokens)]))
 				if err != nil {
 					cancel(fmt.Errorf("guest socket %d: %w", i, err))

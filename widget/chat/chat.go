@@ -68,14 +68,23 @@ func (t *Thread) Messages() []wire.Message { return t.msgs }
 // first.
 func (t *Thread) Pending() []*Pending { return t.pending }
 
-// LastSeq is the highest seq received: a reconnecting client asks for the
-// messages after it. Acknowledgements do not count, so a message whose copy
-// was lost with the connection is fetched again.
+// LastSeq is where the received messages stop being gap-free: a
+// reconnecting client asks for the messages after it, so a message that
+// never arrived (its event was lost between server instances) is fetched
+// too. Acknowledgements do not count, so a message whose copy was lost
+// with the connection is fetched again.
 func (t *Thread) LastSeq() int64 {
 	if len(t.msgs) == 0 {
 		return 0
 	}
-	return t.msgs[len(t.msgs)-1].Seq
+	last := t.msgs[0].Seq
+	for _, m := range t.msgs[1:] {
+		if m.Seq != last+1 {
+			break
+		}
+		last = m.Seq
+	}
+	return last
 }
 
 // Added says what Add did, for the view to mirror.

@@ -209,3 +209,25 @@ func TestTooLongSaysTheLimit(t *testing.T) {
 		t.Errorf("ErrTooLong %q does not say %s", ErrTooLong, want)
 	}
 }
+
+// A reconnecting widget resumes after the gap-free run, so a message whose
+// event never arrived is fetched with the rest.
+func TestLastSeqStopsAtAGap(t *testing.T) {
+	for _, tc := range []struct {
+		add  []int64
+		want int64
+	}{
+		{nil, 0},
+		{[]int64{1, 2, 3}, 3},
+		{[]int64{1, 2, 5, 6}, 2},
+		{[]int64{4, 5, 7}, 5}, // history that starts later: resume from its run
+	} {
+		var th Thread
+		for _, s := range tc.add {
+			th.Add(msg(s, wire.AuthorAgent, ""))
+		}
+		if got := th.LastSeq(); got != tc.want {
+			t.Errorf("%v: LastSeq %d, want %d", tc.add, got, tc.want)
+		}
+	}
+}
