@@ -11,7 +11,7 @@ CHROMIUM  ?= /usr/bin/chromium
 APT_GET   := DEBIAN_FRONTEND=noninteractive apt-get
 SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test build wasm bench bench-host bench-p4 vet deps deps-postgres deps-chromium deps-radicale deps-haproxy deps-nats deps-axe deps-lighthouse clean
+.PHONY: bench-search run test build wasm bench bench-host bench-p4 vet deps deps-postgres deps-chromium deps-radicale deps-haproxy deps-nats deps-axe deps-lighthouse clean
 
 run: deps-postgres build
 	FRONTDESK_DEMO=true ./$(BIN)
@@ -145,3 +145,9 @@ deps-lighthouse:
 
 clean:
 	rm -rf build
+
+# P9: search over 1,000,000 messages in 100,000 conversations. The data is
+# generated once (a few minutes) into its own database and kept.
+bench-search: deps-postgres
+	$(GO) run ./cmd/withdb -dir .data/test-postgres -- \
+		$(GO) test -run '^$$' -bench Search -benchtime=1000x -timeout 60m ./backend/searchbench/

@@ -2,6 +2,8 @@ package app
 
 import (
 	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/frontdesk/frontdesk/model"
 )
 
 // Actions the components send each other (go-app actions: handled on the
@@ -10,6 +12,9 @@ import (
 const (
 	// actionCompose carries a compose: the agent sent a reply.
 	actionCompose = "frontdesk.compose"
+	// actionDropFiles carries droppedFiles: files dropped on a
+	// conversation, for its composer.
+	actionDropFiles = "frontdesk.compose.drop"
 	// actionRead carries a readMark: the agent has read a conversation.
 	actionRead = "frontdesk.read"
 	// actionConversationChanged carries a model.Conversation the agent
@@ -22,9 +27,17 @@ const (
 	actionVisibility = "frontdesk.visibility"
 )
 
+// droppedFiles is a browser FileList dropped on a conversation.
+type droppedFiles struct {
+	ConversationID int64
+	Files          goapp.Value
+}
+
 type compose struct {
 	ConversationID int64
 	Body           string
+	Private        bool
+	Attachments    []model.Attachment
 }
 
 type readMark struct {
@@ -36,6 +49,8 @@ type notice struct {
 	ConversationID int64
 	Name           string
 	Body           string
+	// Title replaces "New message from Name" (mentions).
+	Title string
 }
 
 // pageVisible reports whether the page is on screen, so that messages

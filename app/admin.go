@@ -14,7 +14,7 @@ const (
 	// agent may see.
 	PathSettings = "/settings"
 
-	settingsPattern = `^/settings/(agents|services|widgets|organization|crm|integrations|profile|security)$`
+	settingsPattern = `^/settings/(agents|services|widgets|organization|crm|integrations|profile|security|replies|satisfaction)$`
 )
 
 // settingsSections are the parts of Settings, in the order of their tabs;
@@ -29,8 +29,10 @@ var settingsSections = []struct {
 	{"organization", "Organization", true},
 	{"crm", "CRM", true},
 	{"integrations", "Integrations", true},
+	{"satisfaction", "Satisfaction", true},
 	{"profile", "Profile", false},
 	{"security", "Security", false},
+	{"replies", "Saved replies", false},
 }
 
 // settingsSection is the section a path names (/settings/{section}), ""
@@ -120,6 +122,10 @@ func (s *settings) Render() goapp.UI {
 		body = &profileSection{Me: s.Me}
 	case section == "security":
 		body = &securitySection{}
+	case section == "replies":
+		body = &adminReplies{Admin: admin}
+	case section == "satisfaction":
+		body = &adminSatisfaction{}
 	default:
 		body = &adminAgents{Me: s.Me.ID, Zone: s.Me.TimeZone}
 	}

@@ -41,6 +41,7 @@ type widgetForm struct {
 	Name, Color, Greeting, Origins string
 	ServiceID                      int64
 	PreChatName, PreChatEmail      bool
+	Rating, Transcript             bool
 	Language                       string
 	Greetings, OfflineTexts        map[string]string
 }
@@ -87,6 +88,7 @@ func (w *adminWidgets) selectWidget(wd model.Widget) {
 	}
 	w.form = widgetForm{Name: wd.Name, Color: wd.Color, Greeting: wd.Greeting, ServiceID: service,
 		PreChatName: wd.PreChatName, PreChatEmail: wd.PreChatEmail, Origins: strings.Join(wd.AllowedOrigins, "\n"),
+		Rating: wd.RatingEnabled, Transcript: wd.TranscriptEnabled,
 		Language: wd.Language, Greetings: maps.Clone(wd.Greetings), OfflineTexts: maps.Clone(wd.OfflineTexts)}
 	if w.form.Greetings == nil {
 		w.form.Greetings = map[string]string{}
@@ -144,6 +146,7 @@ func (w *adminWidgets) onSave(ctx goapp.Context, e goapp.Event) {
 	greetings, offline := maps.Clone(f.Greetings), maps.Clone(f.OfflineTexts)
 	in := model.WidgetInput{Name: &name, Color: &color, Greeting: &f.Greeting, ServiceID: &f.ServiceID,
 		PreChatName: &f.PreChatName, PreChatEmail: &f.PreChatEmail, AllowedOrigins: &origins,
+		RatingEnabled: &f.Rating, TranscriptEnabled: &f.Transcript,
 		Language: &f.Language, Greetings: &greetings, OfflineTexts: &offline}
 	w.saving, w.errs, w.status = true, formErrors{}, ""
 	ctx.Async(func() {
@@ -293,6 +296,13 @@ func (w *adminWidgets) renderEditor() goapp.UI {
 				goapp.Div().Class("choices").Body(
 					checkField("widget-prechat-name", "Name", w.form.PreChatName, func(ctx goapp.Context, _ goapp.Event) { w.form.PreChatName = checked(ctx) }),
 					checkField("widget-prechat-email", "Email", w.form.PreChatEmail, func(ctx goapp.Context, _ goapp.Event) { w.form.PreChatEmail = checked(ctx) }),
+				),
+			),
+			goapp.FieldSet().Class("choice-group").Body(
+				goapp.Legend().Text("After a chat is resolved, offer"),
+				goapp.Div().Class("choices").Body(
+					checkField("widget-rating", "A satisfaction rating (1–5 and a comment)", w.form.Rating, func(ctx goapp.Context, _ goapp.Event) { w.form.Rating = checked(ctx) }),
+					checkField("widget-transcript", "The transcript by email", w.form.Transcript, func(ctx goapp.Context, _ goapp.Event) { w.form.Transcript = checked(ctx) }),
 				),
 			),
 			field("widget-origins", "Allowed websites", origins, "One per line. Leave empty to allow the widget on any website.", originsErr),

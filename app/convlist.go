@@ -1,13 +1,18 @@
 package app
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/frontdesk/frontdesk/model"
 )
+
+// textMentionedYou follows a colleague's name in a mention's notice.
+const textMentionedYou = " mentioned you in a note"
 
 // storageView remembers the agent's inbox tab across visits.
 const storageView = "frontdesk.view"
@@ -28,13 +33,19 @@ type convList struct {
 	// while fetches that may bring them are in flight (a new conversation's
 	// first message can beat its row).
 	waiting []model.Message
+
+	searching bool
+	// noticed is the last guest message told about per conversation. (A
+	// row's LastSeq cannot say it: a list fetched while the message was
+	// on its way already has it.)
+	noticed map[int64]int64
 }
 
 // OnInit runs before the first Render (OnMount runs after it).
 func (c *convList) OnInit() {
 	c.lists = newInboxLists(c.Me)
 	c.lists.reading = c.Selected
-	c.loading, c.errs = map[view]bool{}, map[view]string{}
+	c.loading, c.errs, c.noticed = map[view]bool{}, map[view]string{}, map[int64]int64{}
 	c.view = viewMine
 }
 
@@ -48,6 +59,7 @@ func (c *convList) OnMount(ctx goapp.Context) {
 	ctx.Handle(actionConnection, c.onConnection)
 	ctx.Handle(actionRead, c.onRead)
 	ctx.Handle(actionConversationChanged, c.onConversationChanged)
+	ctx.Handle(actionSearching, c.onSearching)
 	c.refresh(ctx)
 }
 
@@ -60,10 +72,13 @@ func (c *convList) OnUpdate(ctx goapp.Context) {
 // (re)connection, so nothing committed while the socket was down is missed.
 func (c *convList) refresh(ctx goapp.Context) {
 	c.fetchServices(ctx)
-	for _, v := range inboxViews {
+	for _, v := range c.lists.tabs() {
 		if v.ID != viewResolved || c.view == viewResolved || c.lists.loaded(viewResolved) {
 			c.fetchView(ctx, v.ID)
 		}
+	}
+	if _, ok := c.view.service(); ok && !c.lists.loaded(c.view) {
+		c.fetchView(ctx, c.view) // a saved service tab, before the services are known
 	}
 }
 
@@ -73,7 +88,17 @@ func (c *convList) fetchServices(ctx goapp.Context) {
 		if err != nil {
 			return // unassigned membership is then settled by refetching the view
 		}
-		ctx.Dispatch(func(ctx goapp.Context) { c.lists.setServices(services) })
+		ctx.Dispatch(func(ctx goapp.Context) {
+			had := len(c.lists.serviceTabs)
+			c.lists.setServices(services)
+			if had == 0 {
+				for _, t := range c.lists.serviceTabs {
+					if !c.lists.loaded(t.ID) && !c.loading[t.ID] {
+						c.fetchView(ctx, t.ID)
+					}
+				}
+			}
+		})
 	})
 }
 
@@ -81,7 +106,13 @@ func (c *convList) fetchView(ctx goapp.Context, v view) {
 	mark := c.lists.begin()
 	c.loading[v] = true
 	ctx.Async(func() {
-		rows, err := api().Conversations(ctx, string(v))
+		var rows []model.Conversation
+		var err error
+		if id, ok := v.service(); ok {
+			rows, err = api().ServiceConversations(ctx, id)
+		} else {
+			rows, err = api().Conversations(ctx, string(v))
+		}
 		ctx.Dispatch(func(ctx goapp.Context) {
 			c.loading[v] = false
 			if err != nil {
@@ -135,13 +166,19 @@ func (c *convList) onEvent(ctx goapp.Context, a goapp.Action) {
 // notice tells the inbox about a new guest message in a conversation that
 // concerns the agent: theirs, waiting in their services, or on screen.
 func (c *convList) notice(ctx goapp.Context, m model.Message) {
+	if m.Private && slices.Contains(m.Mentions, c.Me) && (m.AuthorID == nil || *m.AuthorID != c.Me) {
+		// A colleague asks for the agent in a note, wherever it is.
+		ctx.NewActionWithValue(actionNotice, notice{ConversationID: m.ConversationID, Name: m.AuthorName,
+			Body: m.Body, Title: m.AuthorName + textMentionedYou})
+		return
+	}
 	if m.AuthorKind != model.AuthorGuest {
 		return
 	}
 	row, known := c.lists.find(m.ConversationID)
 	switch {
-	case known && m.Seq <= row.LastSeq:
-		return // seen before
+	case m.Seq <= c.noticed[m.ConversationID]:
+		return // told already
 	case !known && m.ConversationID != c.Selected:
 		if c.lists.inflight > 0 {
 			c.waiting = append(c.waiting, m)
@@ -168,6 +205,10 @@ func (c *convList) noticeWaiting(ctx goapp.Context) {
 }
 
 func (c *convList) sendNotice(ctx goapp.Context, m model.Message, row model.Conversation, known bool) {
+	if m.Seq <= c.noticed[m.ConversationID] {
+		return
+	}
+	c.noticed[m.ConversationID] = m.Seq
 	if !c.lists.in(viewMine, m.ConversationID) && !c.lists.in(viewUnassigned, m.ConversationID) && m.ConversationID != c.Selected {
 		return
 	}
@@ -211,17 +252,27 @@ func (c *convList) onSelectView(v view) goapp.EventHandler {
 
 func (c *convList) Render() goapp.UI {
 	return goapp.Aside().Class("conv-pane").Aria("label", "Conversations").Body(
-		c.renderTabs(),
-		c.renderRows(),
+		&search{Selected: c.Selected},
+		goapp.If(!c.searching, func() goapp.UI {
+			return goapp.Div().Class("conv-lists").Body(c.renderTabs(), c.renderRows())
+		}),
 	)
 }
 
+// onSearching hides the lists while search results stand in for them.
+func (c *convList) onSearching(ctx goapp.Context, a goapp.Action) {
+	if on, ok := a.Value.(bool); ok {
+		c.searching = on
+	}
+}
+
 func (c *convList) renderTabs() goapp.UI {
-	tabs := make([]goapp.UI, 0, len(inboxViews))
-	for _, v := range inboxViews {
+	all := c.lists.tabs()
+	tabs := make([]goapp.UI, 0, len(all))
+	for _, v := range all {
 		n := c.lists.unread(v.ID)
 		tabs = append(tabs, goapp.Button().
-			ID("view-"+string(v.ID)).
+			ID("view-"+strings.ReplaceAll(string(v.ID), ":", "-")).
 			Type("button").
 			Class("view-tab").
 			Aria("pressed", strconv.FormatBool(v.ID == c.view)).

@@ -25,8 +25,9 @@ const (
 type convView struct {
 	goapp.Compo
 
-	ID int64 // the conversation to show
-	Me int64 // the signed-in agent
+	ID    int64       // the conversation to show
+	Me    int64       // the signed-in agent
+	Agent model.Agent // the same agent, for saved replies' variables
 
 	live   *liveConn
 	agents map[int64]string // names, for the assignee and typing
@@ -46,6 +47,10 @@ type convView struct {
 
 	statusBusy bool
 	statusErr  string
+
+	// contextVersion changes when the guest's context or rating changed.
+	contextVersion int
+	dragging       bool
 
 	// self is the component's own context. Answers to a click report back
 	// through it: go-app drops a Dispatch whose source element is gone, and
@@ -229,6 +234,8 @@ func (c *convView) onEvent(ctx goapp.Context, a goapp.Action) {
 				c.reloadMessages(ctx)
 			}
 		}
+	case model.EventContext:
+		c.contextVersion++ // the side panel fetches the guest's context again
 	}
 	// EventError: a refused message is marked in the outbox; rendering
 	// again shows it.
@@ -285,7 +292,7 @@ func (c *convView) onCompose(ctx goapp.Context, a goapp.Action) {
 	if !ok || m.ConversationID != c.shown {
 		return
 	}
-	c.live.sendMessage(m.ConversationID, newClientID(), m.Body)
+	c.live.send(outgoing{ConversationID: m.ConversationID, ClientID: newClientID(), Body: m.Body, Private: m.Private, Attachments: m.Attachments})
 	c.scrollToBottom(ctx)
 }
 
@@ -358,15 +365,41 @@ func (c *convView) scrollToBottom(ctx goapp.Context) {
 	})
 }
 
+// onDragOver lets files be dropped anywhere on the conversation.
+func (c *convView) onDragOver(ctx goapp.Context, e goapp.Event) {
+	e.PreventDefault()
+	if c.dragging {
+		ctx.PreventUpdate()
+	}
+	c.dragging = true
+}
+
+func (c *convView) onDragLeave(ctx goapp.Context, e goapp.Event) {
+	c.dragging = false
+}
+
+func (c *convView) onDrop(ctx goapp.Context, e goapp.Event) {
+	e.PreventDefault()
+	c.dragging = false
+	files := e.Get("dataTransfer").Get("files")
+	if files.Truthy() && files.Get("length").Int() > 0 {
+		ctx.NewActionWithValue(actionDropFiles, droppedFiles{ConversationID: c.shown, Files: files})
+	}
+}
+
 func (c *convView) Render() goapp.UI {
+	class := "conv-main"
+	if c.dragging {
+		class += " conv-main-drop"
+	}
 	return goapp.Section().Class("conversation").Aria("labelledby", "conv-title").Body(
-		goapp.Div().Class("conv-main").Body(
+		goapp.Div().Class(class).OnDragOver(c.onDragOver).OnDragLeave(c.onDragLeave).OnDrop(c.onDrop).Body(
 			c.renderHeader(),
 			goapp.Div().ID("message-scroll").Class("message-scroll").Role("log").Aria("label", "Messages").Body(
 				c.renderMessages(),
 			),
 			goapp.P().ID("typing").Class("typing").Aria("live", "polite").Text(c.typingText()),
-			&composer{ConversationID: c.shown, Disabled: !c.history},
+			&composer{ConversationID: c.shown, Disabled: !c.history, GuestName: c.conv.Guest.Name, Me: c.Agent},
 		),
 		c.renderSidePanel(),
 	)
@@ -457,20 +490,30 @@ func (c *convView) renderMessage(m model.Message, seen bool) goapp.UI {
 	if m.AuthorKind == model.AuthorAgent && m.AuthorID != nil && *m.AuthorID == c.Me {
 		class += " msg-own"
 	}
+	if m.Private {
+		class += " msg-note"
+	}
 	if author == "" {
 		author = "Guest"
 	}
-	body := goapp.Div().Class("msg-body").Text(m.Body)
-	if m.Erased {
+	var body goapp.UI
+	switch {
+	case m.Erased:
 		// The guest's words were erased at their request.
 		body = goapp.Div().Class("msg-body msg-erased").Text(erasedText)
+	case m.Body != "":
+		body = goapp.Div().Class("msg-body").Text(m.Body)
 	}
 	return goapp.Li().Class(class).DataSet("seq", seq).Body(
 		goapp.Div().Class("msg-meta").Body(
 			goapp.Span().Class("msg-author").Text(author),
+			goapp.If(m.Private, func() goapp.UI {
+				return goapp.Span().Class("msg-note-label").Text(textNoteLabel)
+			}),
 			at,
 		),
 		body,
+		goapp.If(len(m.Attachments) > 0, func() goapp.UI { return renderAttachments(m.Attachments, "") }),
 		goapp.If(seen, func() goapp.UI {
 			return goapp.Span().Class("msg-seen").Text("Seen")
 		}),
@@ -482,12 +525,16 @@ func (c *convView) renderPending(o outgoing) goapp.UI {
 	if o.Failed != "" {
 		class += " msg-failed"
 	}
+	if o.Private {
+		class += " msg-note"
+	}
 	return goapp.Li().Class(class).DataSet("client-id", o.ClientID).Body(
 		goapp.Div().Class("msg-meta").Body(
 			goapp.Span().Class("msg-author").Text("You"),
 			goapp.Span().Class("msg-time").Text(messageTime(o.At)),
 		),
-		goapp.Div().Class("msg-body").Text(o.Body),
+		goapp.If(o.Body != "", func() goapp.UI { return goapp.Div().Class("msg-body").Text(o.Body) }),
+		goapp.If(len(o.Attachments) > 0, func() goapp.UI { return renderAttachments(o.Attachments, "") }),
 		goapp.If(o.Failed == "", func() goapp.UI {
 			return goapp.Span().Class("msg-state").Text("Sending…")
 		}).Else(func() goapp.UI {

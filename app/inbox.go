@@ -234,7 +234,7 @@ func (c *inbox) Render() goapp.UI {
 				return &convList{Me: c.session.Agent.ID, Selected: c.open}
 			}),
 			goapp.If(c.loaded && c.open != 0, func() goapp.UI {
-				return &convView{ID: c.open, Me: c.session.Agent.ID}
+				return &convView{ID: c.open, Me: c.session.Agent.ID, Agent: c.session.Agent}
 			}).ElseIf(c.loaded, func() goapp.UI {
 				return goapp.Section().Class("conversation-empty").Aria("label", "Conversation").Body(
 					goapp.If(c.session.Agent.Role == model.RoleAdmin, func() goapp.UI { return &gettingStarted{} }),
@@ -298,11 +298,15 @@ func (c *inbox) renderConnection() goapp.UI {
 func (c *inbox) renderToasts() goapp.UI {
 	items := make([]goapp.UI, 0, len(c.toasts))
 	for _, t := range c.toasts {
+		title := t.Title
+		if title == "" {
+			title = "New message from " + t.Name
+		}
 		items = append(items, goapp.A().
 			Class("toast").
 			Href(conversationPath(t.ConversationID)).
 			Body(
-				goapp.Span().Class("toast-title").Text("New message from "+t.Name),
+				goapp.Span().Class("toast-title").Text(title),
 				goapp.Span().Class("toast-body").Text(preview(t.Body)),
 			))
 	}

@@ -3,6 +3,8 @@ package app
 import (
 	"cmp"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/frontdesk/frontdesk/model"
 )
@@ -29,7 +31,39 @@ var inboxViews = []struct {
 }
 
 func validView(v view) bool {
-	return v == viewMine || v == viewUnassigned || v == viewOpen || v == viewResolved
+	_, service := v.service()
+	return v == viewMine || v == viewUnassigned || v == viewOpen || v == viewResolved || service
+}
+
+// A service's tab is the view "service:ID": its open conversations.
+const serviceViewPrefix = "service:"
+
+func serviceView(id int64) view { return view(serviceViewPrefix + strconv.FormatInt(id, 10)) }
+
+// service is the service a view is the tab of.
+func (v view) service() (int64, bool) {
+	s, ok := strings.CutPrefix(string(v), serviceViewPrefix)
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil && id > 0
+}
+
+// viewTab is a tab of the inbox.
+type viewTab struct {
+	ID    view
+	Label string
+}
+
+// tabs are the inbox's views in order: the fixed ones, then a tab per
+// service the agent is a member of.
+func (l *inboxLists) tabs() []viewTab {
+	tabs := make([]viewTab, 0, len(inboxViews)+len(l.serviceTabs))
+	for _, v := range inboxViews {
+		tabs = append(tabs, viewTab{v.ID, v.Label})
+	}
+	return append(tabs, l.serviceTabs...)
 }
 
 // inboxLists holds the inbox views the app has loaded and keeps them
@@ -47,6 +81,8 @@ type inboxLists struct {
 	me int64
 	// services the agent is a member of; nil until known.
 	services map[int64]bool
+	// serviceTabs are their views, by name.
+	serviceTabs []viewTab
 	// reading is the conversation the agent has on screen: its messages
 	// are read as they come.
 	reading int64
@@ -108,16 +144,26 @@ func (l *inboxLists) end() {
 // setServices records the services the agent is a member of.
 func (l *inboxLists) setServices(services []model.Service) {
 	l.services = map[int64]bool{}
+	l.serviceTabs = nil
 	for _, s := range services {
 		if slices.Contains(s.MemberIDs, l.me) {
 			l.services[s.ID] = true
+			l.serviceTabs = append(l.serviceTabs, viewTab{serviceView(s.ID), s.Name})
+			if l.views[serviceView(s.ID)] == nil {
+				l.views[serviceView(s.ID)] = &viewRows{}
+			}
 		}
 	}
+	slices.SortFunc(l.serviceTabs, func(a, b viewTab) int { return cmp.Compare(strings.ToLower(a.Label), strings.ToLower(b.Label)) })
 }
 
 // setView replaces a view's rows with the result of the fetch begun at m.
 func (l *inboxLists) setView(v view, rows []model.Conversation, m fetchMark) wants {
 	vr := l.views[v]
+	if vr == nil {
+		vr = &viewRows{}
+		l.views[v] = vr
+	}
 	vr.rows, vr.loaded = slices.Clone(rows), true
 	vr.sort()
 	w := l.replay(m)
@@ -166,26 +212,33 @@ func (l *inboxLists) applyRead(conv, seq int64) {
 }
 
 // loaded reports whether a view has been fetched at least once.
-func (l *inboxLists) loaded(v view) bool { return l.views[v].loaded }
+func (l *inboxLists) loaded(v view) bool { return l.views[v] != nil && l.views[v].loaded }
 
 // rows returns a view's conversations, most recent activity first.
-func (l *inboxLists) rows(v view) []model.Conversation { return l.views[v].rows }
+func (l *inboxLists) rows(v view) []model.Conversation {
+	if l.views[v] == nil {
+		return nil
+	}
+	return l.views[v].rows
+}
 
 // unread is the total of unread messages in a view.
 func (l *inboxLists) unread(v view) int64 {
 	var n int64
-	for _, r := range l.views[v].rows {
+	for _, r := range l.rows(v) {
 		n += r.Unread
 	}
 	return n
 }
 
 // in reports whether conv is in view v.
-func (l *inboxLists) in(v view, conv int64) bool { return l.views[v].index(conv) >= 0 }
+func (l *inboxLists) in(v view, conv int64) bool {
+	return l.views[v] != nil && l.views[v].index(conv) >= 0
+}
 
 // find returns conv from any loaded view.
 func (l *inboxLists) find(conv int64) (model.Conversation, bool) {
-	for _, v := range inboxViews {
+	for _, v := range l.tabs() {
 		vr := l.views[v.ID]
 		if i := vr.index(conv); i >= 0 {
 			return vr.rows[i], true
@@ -279,7 +332,7 @@ func (l *inboxLists) applyMessage(m model.Message) {
 			default:
 				r.Unread += m.Seq - r.LastSeq
 			}
-			r.LastSeq, r.LastMessage = m.Seq, preview(m.Body)
+			r.LastSeq, r.LastMessage = m.Seq, messagePreview(m)
 			if m.CreatedAt.After(r.UpdatedAt) {
 				r.UpdatedAt = m.CreatedAt
 			}
@@ -300,7 +353,7 @@ func (l *inboxLists) applyMessage(m model.Message) {
 func (l *inboxLists) applyConversation(c model.Conversation, exact bool) wants {
 	var w wants
 	known, isKnown := l.find(c.ID)
-	for _, v := range inboxViews {
+	for _, v := range l.tabs() {
 		vr := l.views[v.ID]
 		if !vr.loaded {
 			continue
@@ -339,6 +392,9 @@ func (l *inboxLists) applyConversation(c model.Conversation, exact bool) wants {
 // whether to keep the row meanwhile.
 func (l *inboxLists) belongs(v view, c model.Conversation, prev *model.Conversation) (in, decided bool) {
 	active := c.Status != model.StatusResolved
+	if id, ok := v.service(); ok {
+		return active && c.ServiceID != nil && *c.ServiceID == id, true
+	}
 	switch v {
 	case viewOpen:
 		return active, true

@@ -81,12 +81,23 @@ type outgoing struct {
 	ConversationID int64
 	ClientID       string
 	Body           string
-	At             time.Time
+	// Private makes it a note; Attachments are files uploaded for it.
+	Private     bool
+	Attachments []model.Attachment
+	At          time.Time
 	// Failed is why the server refused the message; it is then kept for
 	// the agent to retry or discard, and not sent again on its own.
 	Failed string
 	// posting is true while a REST request for it is in flight.
 	posting bool
+}
+
+func (o outgoing) attachmentIDs() []int64 {
+	var ids []int64
+	for _, a := range o.Attachments {
+		ids = append(ids, a.ID)
+	}
+	return ids
 }
 
 func newLiveConn(cfg liveConfig) *liveConn {
@@ -134,9 +145,14 @@ func (l *liveConn) reconnectNow() {
 
 // sendMessage sends a message and keeps it until acknowledged.
 func (l *liveConn) sendMessage(conv int64, clientID, body string) {
+	l.send(outgoing{ConversationID: conv, ClientID: clientID, Body: body})
+}
+
+// send sends o (a message, a note, files) and keeps it until acknowledged.
+func (l *liveConn) send(o outgoing) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	o := outgoing{ConversationID: conv, ClientID: clientID, Body: body, At: time.Now()}
+	o.At = time.Now()
 	l.outbox = append(l.outbox, o)
 	l.deliverLocked(len(l.outbox) - 1)
 }
@@ -207,7 +223,7 @@ func (l *liveConn) markRead(conv, seq int64) {
 func (l *liveConn) deliverLocked(i int) {
 	o := l.outbox[i]
 	if l.writeLocked(model.Event{Type: model.EventMessage, ConversationID: o.ConversationID, ClientID: o.ClientID,
-		Message: &model.Message{Body: o.Body}}) {
+		Message: &model.Message{Body: o.Body, Private: o.Private, AttachmentIDs: o.attachmentIDs()}}) {
 		return
 	}
 	if o.posting || l.ctx == nil || l.cfg.Send == nil {
@@ -222,7 +238,7 @@ func (l *liveConn) deliverLocked(i int) {
 func (l *liveConn) post(ctx context.Context, o outgoing) {
 	ctx, cancel := context.WithTimeout(ctx, restTimeout)
 	defer cancel()
-	msg, err := l.cfg.Send(ctx, o.ConversationID, model.SendMessage{ClientID: o.ClientID, Body: o.Body})
+	msg, err := l.cfg.Send(ctx, o.ConversationID, model.SendMessage{ClientID: o.ClientID, Body: o.Body, Private: o.Private, AttachmentIDs: o.attachmentIDs()})
 
 	l.mu.Lock()
 	i := l.indexLocked(o.ClientID)

@@ -21,6 +21,7 @@ func (c *convView) renderSidePanel() goapp.UI {
 	}
 	sections := []goapp.UI{
 		guestSection(c.conv),
+		&guestContextPanel{ConversationID: c.conv.ID, Version: c.contextVersion},
 		c.conversationSection(),
 		goapp.If(c.conv.Channel == model.ChannelMeeting, func() goapp.UI {
 			return &meetingCard{ConversationID: c.conv.ID, Me: c.Me}

@@ -85,6 +85,14 @@ type Message struct {
 	AuthorName     string     `json:"author_name"`
 	Body           string     `json:"body"`
 	CreatedAt      time.Time  `json:"created_at"`
+	// Private marks a note agents leave for each other; guests never get
+	// it. Mentions are the agents it names with @.
+	Private  bool    `json:"private,omitempty"`
+	Mentions []int64 `json:"mentions,omitempty"`
+	// Attachments are the message's files; AttachmentIDs names them when
+	// sending (over the socket) and echoes them when stored.
+	Attachments   []Attachment `json:"attachments,omitempty"`
+	AttachmentIDs []int64      `json:"attachment_ids,omitempty"`
 	// Erased is true for a guest's message whose text was erased with the
 	// guest's data; Body is then empty.
 	Erased bool `json:"erased,omitempty"`
@@ -98,6 +106,11 @@ const MaxMessageBytes = 8 << 10
 type SendMessage struct {
 	ClientID string `json:"client_id"`
 	Body     string `json:"body"`
+	// AttachmentIDs are files uploaded to the conversation beforehand; the
+	// body may then be empty.
+	AttachmentIDs []int64 `json:"attachment_ids,omitempty"`
+	// Private sends a note only agents see (agents only).
+	Private bool `json:"private,omitempty"`
 }
 
 // ConversationPatch changes a conversation's status.
@@ -155,6 +168,11 @@ type GuestConversation struct {
 	Color       string  `json:"color,omitempty"`
 	Greeting    string  `json:"greeting,omitempty"`
 	WidgetTitle string  `json:"widget_title,omitempty"`
+	// After resolve, what the widget offers: a rating (Rating is the one
+	// given) and the transcript by email.
+	RatingEnabled     bool    `json:"rating_enabled,omitempty"`
+	TranscriptEnabled bool    `json:"transcript_enabled,omitempty"`
+	Rating            *Rating `json:"rating,omitempty"`
 }
 
 // AssignRequest routes a conversation: to a service (call group), to a

@@ -58,6 +58,10 @@ type Widget struct {
 	OfflineTexts map[string]string `json:"offline_texts"`
 	CreatedAt    time.Time         `json:"created_at"`
 	Snippet      string            `json:"snippet,omitempty"`
+	// After resolve the widget asks for a rating (1–5 and a comment) and
+	// offers the transcript by email.
+	RatingEnabled     bool `json:"rating_enabled"`
+	TranscriptEnabled bool `json:"transcript_enabled"`
 }
 
 // Languages the visitor side speaks; English is the fallback.
@@ -76,16 +80,18 @@ func SupportedLanguage(lang string) bool {
 // WidgetInput creates or patches a widget; nil fields are left unchanged
 // (or take their defaults on creation).
 type WidgetInput struct {
-	Name           *string            `json:"name,omitempty"`
-	Color          *string            `json:"color,omitempty"`
-	Greeting       *string            `json:"greeting,omitempty"`
-	ServiceID      *int64             `json:"service_id,omitempty"`
-	PreChatName    *bool              `json:"pre_chat_name,omitempty"`
-	PreChatEmail   *bool              `json:"pre_chat_email,omitempty"`
-	AllowedOrigins *[]string          `json:"allowed_origins,omitempty"`
-	Language       *string            `json:"language,omitempty"`
-	Greetings      *map[string]string `json:"greetings,omitempty"`
-	OfflineTexts   *map[string]string `json:"offline_texts,omitempty"`
+	Name              *string            `json:"name,omitempty"`
+	Color             *string            `json:"color,omitempty"`
+	Greeting          *string            `json:"greeting,omitempty"`
+	ServiceID         *int64             `json:"service_id,omitempty"`
+	PreChatName       *bool              `json:"pre_chat_name,omitempty"`
+	PreChatEmail      *bool              `json:"pre_chat_email,omitempty"`
+	AllowedOrigins    *[]string          `json:"allowed_origins,omitempty"`
+	Language          *string            `json:"language,omitempty"`
+	Greetings         *map[string]string `json:"greetings,omitempty"`
+	OfflineTexts      *map[string]string `json:"offline_texts,omitempty"`
+	RatingEnabled     *bool              `json:"rating_enabled,omitempty"`
+	TranscriptEnabled *bool              `json:"transcript_enabled,omitempty"`
 }
 
 // Contact is an entry of the organization's phonebook.

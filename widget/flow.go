@@ -204,6 +204,7 @@ func atoi(s string) (int, bool) {
 
 func (a *app) setConversation(c *wire.GuestConversation) {
 	a.conv = c
+	guestToken = c.Token
 	if c.GuestEmail != "" {
 		a.email = c.GuestEmail
 	}
@@ -241,8 +242,10 @@ func (a *app) render() {
 		dom.SetText(u.subtitle, text.Away)
 	}
 	a.renderStatus()
+	a.renderAfterResolve()
 	a.placeFocus()
 	a.host.postChat()
+	a.host.reportPage()
 }
 
 // renderStatus says what the visitor must know: the connection dropped, or
@@ -472,7 +475,11 @@ func (a *app) flush() {
 		if a.inflight[p.ClientID] {
 			continue
 		}
-		if a.sendFrame(wire.Event{Type: wire.EventMessage, ClientID: p.ClientID, Message: &wire.Message{Body: p.Body}}) {
+		msg := &wire.Message{Body: p.Body}
+		for _, f := range p.Files {
+			msg.AttachmentIDs = append(msg.AttachmentIDs, f.ID)
+		}
+		if a.sendFrame(wire.Event{Type: wire.EventMessage, ClientID: p.ClientID, Message: msg}) {
 			a.inflight[p.ClientID] = true
 		}
 	}

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"strings"
 	"syscall/js"
 
 	"github.com/frontdesk/frontdesk/widget/dom"
@@ -30,6 +31,10 @@ type host struct {
 	// postedChat is what the loader last heard about an open
 	// conversation: -1 nothing yet, 0 none, 1 one.
 	postedChat int
+	// page is where the visitor is on the host site (the loader says);
+	// reported is the page the server last heard of.
+	page     wire.PageContext
+	reported string
 }
 
 // Messages between the loader and the frame are objects whose "fd" field
@@ -43,6 +48,7 @@ const (
 	msgUnread = "unread" // frame → loader: {count, alert}: badge, and a sound and title flash when alert
 	msgResize = "resize" // frame → loader: {size: "normal" | "large"}
 	msgChat   = "chat"   // frame → loader: {open}: whether the visitor has an open conversation; the loader then creates the frame at once on the site's next pages
+	msgPage   = "page"   // loader → frame: {url, title, referrer, start}: the page the visitor is on, after hello and on each in-page navigation
 )
 
 func (h *host) init(a *app) {
@@ -64,7 +70,25 @@ func (h *host) init(a *app) {
 		}
 		kind, origin := data.Get("fd").String(), ev.Get("origin").String()
 		open, resizable := data.Get("open").Truthy(), data.Get("resizable").Truthy()
-		a.do(func() { h.receive(kind, origin, open, resizable) })
+		var page wire.PageContext
+		if kind == msgPage {
+			str := func(k string) string {
+				if u := jsString(data.Get(k)); len(u) <= 2000 {
+					return u
+				}
+				return "" // a URL cut short is no URL
+			}
+			page = wire.PageContext{PageURL: str("url"), PageTitle: truncate(jsString(data.Get("title")), 290),
+				StartURL: str("start"), Referrer: str("referrer")}
+		}
+		a.do(func() {
+			if kind == msgPage && origin == h.origin {
+				h.page = page
+				h.reportPage()
+				return
+			}
+			h.receive(kind, origin, open, resizable)
+		})
 	})
 	h.parent.Call("postMessage", map[string]any{"fd": msgReady}, "*")
 }
@@ -160,4 +184,35 @@ func (h *host) postChat() {
 
 func (h *host) unread(count int, alert bool) {
 	h.post(map[string]any{"fd": msgUnread, "count": count, "alert": alert})
+}
+
+// reportPage tells the server where the visitor is, so agents see it live:
+// once the visitor has a conversation, and on every page after.
+func (h *host) reportPage() {
+	a := h.a
+	if a.conv == nil || a.mode != modeWidget || h.page.PageURL == "" || !strings.HasPrefix(h.page.PageURL, "http") {
+		return
+	}
+	page := h.page
+	key := page.PageURL + "\x00" + page.PageTitle
+	if key == h.reported {
+		return
+	}
+	h.reported = key
+	page.TimeZone = dom.Window.Get("Intl").Call("DateTimeFormat").Call("resolvedOptions").Get("timeZone").String()
+	page.Language = truncate(jsString(dom.Window.Get("navigator").Get("language")), 35)
+	token := a.conv.Token
+	go func() {
+		// Best effort: a page report lost to the network is replaced by the
+		// next one.
+		_ = call("PUT", conversationPath(token)+"/context", page.Encode(), nil)
+	}()
+}
+
+// jsString is v when it is a string, else "".
+func jsString(v js.Value) string {
+	if v.Type() != js.TypeString {
+		return ""
+	}
+	return v.String()
 }

@@ -90,6 +90,8 @@ func (u *ui) bind(a *app) {
 		}
 	})
 	dom.On(dom.Window, "online", func(js.Value) { a.do(a.reconnectNow) })
+	u.bindFiles(a)
+	u.bindAfterResolve(a)
 }
 
 func (u *ui) setStatus(s string) { dom.SetText(u.status, s) }
@@ -184,7 +186,14 @@ func messageEl(m wire.Message, prev *wire.Message) js.Value {
 		dom.SetText(author, who)
 		li.Call("append", author)
 	}
-	li.Call("append", srOnly(who+": "), bubble(m.Body), meta(timeOf(m), ""))
+	li.Call("append", srOnly(who+": "))
+	if m.Body != "" {
+		li.Call("append", bubble(m.Body))
+	}
+	if len(m.Attachments) > 0 {
+		li.Call("append", filesEl(m.Attachments))
+	}
+	li.Call("append", meta(timeOf(m), ""))
 	return li
 }
 
@@ -193,7 +202,14 @@ func messageEl(m wire.Message, prev *wire.Message) js.Value {
 func pendingEl(p *chat.Pending) js.Value {
 	li := dom.Create("li", "fd-msg fd-msg--guest fd-msg--pending")
 	li.Call("setAttribute", "data-client-id", p.ClientID)
-	li.Call("append", srOnly(text.You+": "), bubble(p.Body), meta("", text.Sending))
+	li.Call("append", srOnly(text.You+": "))
+	if p.Body != "" {
+		li.Call("append", bubble(p.Body))
+	}
+	if len(p.Files) > 0 {
+		li.Call("append", filesEl(p.Files))
+	}
+	li.Call("append", meta("", text.Sending))
 	updatePending(li, p)
 	return li
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -59,8 +60,10 @@ func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) error {
 }
 
 // conversationMessages answers GET …/messages?after=SEQ&limit=N for agents
-// and guests alike once the conversation is known.
-func (s *Server) conversationMessages(w http.ResponseWriter, r *http.Request, orgID, convID int64) error {
+// and guests alike once the conversation is known; read is what the caller
+// may see (guests: no private notes).
+func (s *Server) conversationMessages(w http.ResponseWriter, r *http.Request, orgID, convID int64,
+	read func(ctx context.Context, orgID, convID, after int64, limit int) ([]model.Message, error)) error {
 	after, err := queryInt(r, "after", 0, 1<<53)
 	if err != nil {
 		return err
@@ -69,7 +72,7 @@ func (s *Server) conversationMessages(w http.ResponseWriter, r *http.Request, or
 	if err != nil {
 		return err
 	}
-	msgs, err := s.db.Messages(r.Context(), orgID, convID, after, int(limit))
+	msgs, err := read(r.Context(), orgID, convID, after, int(limit))
 	if err != nil {
 		return err
 	}
@@ -86,7 +89,7 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.db.Conversation(r.Context(), sess.Agent.OrganizationID, id, sess.Agent.ID); err != nil {
 		return err
 	}
-	return s.conversationMessages(w, r, sess.Agent.OrganizationID, id)
+	return s.conversationMessages(w, r, sess.Agent.OrganizationID, id, s.db.Messages)
 }
 
 // postMessage stores a message and answers 201, or 200 with the stored
@@ -96,7 +99,11 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, orgID, conv
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	res, err := s.db.AppendMessage(r.Context(), orgID, convID, author, in.ClientID, in.Body)
+	if in.Private && author.Kind != model.AuthorAgent {
+		return (model.Fields{"private": "guests cannot write private notes"}).Err()
+	}
+	res, err := s.db.Post(r.Context(), orgID, convID, postgres.NewMessage{
+		Author: author, ClientID: in.ClientID, Body: in.Body, AttachmentIDs: in.AttachmentIDs, Private: in.Private})
 	if err != nil {
 		return err
 	}

@@ -58,6 +58,7 @@ func (s *Server) guestView(r *http.Request, a postgres.GuestAccess) (model.Guest
 		ID: c.ID, Token: a.Token, Channel: c.Channel, Status: c.Status, GuestName: c.Guest.Name,
 		GuestEmail: c.Guest.Email, LastSeq: c.LastSeq,
 	}
+	var err error
 	if c.AssigneeID != nil {
 		if agent, err := s.db.Agent(r.Context(), c.OrganizationID, *c.AssigneeID); err == nil {
 			g.AgentName, g.AgentPhoto = agent.Name, agent.PhotoURL
@@ -67,13 +68,17 @@ func (s *Server) guestView(r *http.Request, a postgres.GuestAccess) (model.Guest
 	if a.WidgetID != nil {
 		if wd, err := s.db.Widget(r.Context(), c.OrganizationID, *a.WidgetID); err == nil {
 			g.Color, g.Greeting, g.WidgetTitle = wd.Color, wd.Greeting, wd.Name
+			g.RatingEnabled, g.TranscriptEnabled = wd.RatingEnabled, wd.TranscriptEnabled
+		}
+		if g.RatingEnabled {
+			if g.Rating, err = s.db.Rating(r.Context(), c.ID); err != nil {
+				return g, err
+			}
 		}
 	}
-	online, err := s.db.ServiceOnline(r.Context(), c.OrganizationID, serviceID)
-	if err != nil {
+	if g.Online, err = s.db.ServiceOnline(r.Context(), c.OrganizationID, serviceID); err != nil {
 		return g, err
 	}
-	g.Online = online
 	return g, nil
 }
 
@@ -197,7 +202,7 @@ func (s *Server) guestMessages(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.conversationMessages(w, r, a.Conversation.OrganizationID, a.Conversation.ID)
+	return s.conversationMessages(w, r, a.Conversation.OrganizationID, a.Conversation.ID, s.db.GuestMessages)
 }
 
 func (s *Server) guestSend(w http.ResponseWriter, r *http.Request) error {

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/frontdesk/frontdesk/backend/accounts"
+	"github.com/frontdesk/frontdesk/backend/attachments"
 	"github.com/frontdesk/frontdesk/backend/booking"
 	"github.com/frontdesk/frontdesk/backend/calsync"
 	"github.com/frontdesk/frontdesk/backend/crmsync"
@@ -71,7 +72,10 @@ type Server struct {
 	crm       *crmsync.Sync
 	push      *push.Sender
 	guestData *guestdata.Service
-	accounts  *accounts.Service
+	files     *attachments.Service
+
+	transcripts Transcripts
+	accounts    *accounts.Service
 
 	draining atomic.Bool // shutting down: /readyz says so
 
@@ -228,6 +232,7 @@ func (s *Server) routes() {
 
 	s.guestDataRoutes()
 	s.publicLinkRoutes()
+	s.inboxRoutes()
 
 	// Anything else under /api answers in the API's own error shape.
 	s.mux.Handle("/api/", s.handle(func(w http.ResponseWriter, r *http.Request) error {

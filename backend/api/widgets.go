@@ -79,6 +79,12 @@ func applyWidget(wd *model.Widget, in model.WidgetInput, creating bool) error {
 	if in.PreChatName != nil {
 		wd.PreChatName = *in.PreChatName
 	}
+	if in.RatingEnabled != nil {
+		wd.RatingEnabled = *in.RatingEnabled
+	}
+	if in.TranscriptEnabled != nil {
+		wd.TranscriptEnabled = *in.TranscriptEnabled
+	}
 	if in.PreChatEmail != nil {
 		wd.PreChatEmail = *in.PreChatEmail
 	}

@@ -21,6 +21,7 @@ var layout = template.Must(template.New("email").Parse(`<!DOCTYPE html>
 <div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:24px">
 <h1 style="font-size:20px;margin:0 0 16px">{{.Title}}</h1>
 {{range .Paragraphs}}<p style="font-size:15px;line-height:1.5;margin:0 0 12px">{{range $i, $line := .}}{{if $i}}<br>{{end}}{{$line}}{{end}}</p>
+{{end}}{{with .Links}}<ul style="font-size:15px;line-height:1.5;margin:0 0 12px;padding-left:20px">{{range .}}<li><a href="{{.URL}}" style="color:#1f5fd1">{{.Text}}</a></li>{{end}}</ul>
 {{end}}{{with .Action}}<p style="margin:24px 0 0"><a href="{{.URL}}" style="display:inline-block;background:#1f5fd1;color:#ffffff;text-decoration:none;padding:10px 18px;border-radius:6px;font-size:15px">{{.Text}}</a></p>
 {{end}}</div>
 </body>
@@ -28,14 +29,15 @@ var layout = template.Must(template.New("email").Parse(`<!DOCTYPE html>
 `))
 
 // HTMLBody renders a simple HTML email: a title, paragraphs (line breaks
-// inside one are kept) and an optional button. All text is escaped, so it
-// may come from users.
-func HTMLBody(title string, paragraphs []string, action *Link) string {
+// inside one are kept), links (files, say) and an optional button. All
+// text is escaped, so it may come from users.
+func HTMLBody(title string, paragraphs []string, action *Link, links ...Link) string {
 	data := struct {
 		Title      string
 		Paragraphs [][]string
+		Links      []Link
 		Action     *Link
-	}{Title: title, Action: action}
+	}{Title: title, Action: action, Links: links}
 	for _, p := range paragraphs {
 		data.Paragraphs = append(data.Paragraphs, strings.Split(normalizeNewlines(p), "\n"))
 	}
@@ -44,19 +46,25 @@ func HTMLBody(title string, paragraphs []string, action *Link) string {
 		// The template is fixed and its data are strings, so executing
 		// cannot fail but for a bug; fall back to the text version,
 		// escaped, rather than sending nothing.
-		return "<pre>" + template.HTMLEscapeString(TextBody(title, paragraphs, action)) + "</pre>"
+		return "<pre>" + template.HTMLEscapeString(TextBody(title, paragraphs, action, links...)) + "</pre>"
 	}
 	return b.String()
 }
 
 // TextBody renders the plain-text twin of HTMLBody.
-func TextBody(title string, paragraphs []string, action *Link) string {
+func TextBody(title string, paragraphs []string, action *Link, links ...Link) string {
 	var b strings.Builder
 	b.WriteString(title)
 	b.WriteString("\n\n")
 	for _, p := range paragraphs {
 		b.WriteString(normalizeNewlines(p))
 		b.WriteString("\n\n")
+	}
+	for _, l := range links {
+		b.WriteString(l.Text + ": " + l.URL + "\n")
+	}
+	if len(links) > 0 {
+		b.WriteString("\n")
 	}
 	if action != nil {
 		b.WriteString(action.Text)

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -78,7 +79,7 @@ func (n *Notifier) Register(workers *river.Workers) error {
 	if err := river.AddWorkerSafely(workers, &reminderWorker{n: n}); err != nil {
 		return fmt.Errorf("notify: register: %w", err)
 	}
-	return nil
+	return n.registerTranscript(workers)
 }
 
 // MessageStored is the store's message hook: an agent's reply to a guest
@@ -88,6 +89,9 @@ func (n *Notifier) Register(workers *river.Workers) error {
 func (n *Notifier) MessageStored(ctx context.Context, tx bun.Tx, orgID int64, m model.Message) error {
 	if n.Queue == nil {
 		return nil
+	}
+	if m.Private {
+		return n.pushMentions(ctx, tx, m) // a note: for agents only, never emailed
 	}
 	if m.AuthorKind != model.AuthorAgent {
 		return nil
@@ -134,16 +138,18 @@ func (w *offlineWorker) Work(ctx context.Context, job *river.Job[OfflineReplyArg
 		}
 		t := catalog(access.Language)
 		var paras []string
+		var files []mail.Link
 		for _, m := range msgs {
-			paras = append(paras, m.AuthorName+":\n"+m.Body)
+			paras = append(paras, strings.TrimRight(m.AuthorName+":\n"+m.Body, "\n"))
+			files = append(files, n.fileLinks(m, access.Token)...)
 		}
 		action := &mail.Link{Text: t.OpenConversation, URL: n.guestLink("/chat/"+access.Token, access.Language)}
 		subject := fmt.Sprintf(t.ReplySubject, msgs[len(msgs)-1].AuthorName)
 		return mail.Enqueue(ctx, n.Queue, tx, mail.Message{
 			To:      []mail.Address{{Name: access.Conversation.Guest.Name, Email: access.Conversation.Guest.Email}},
 			Subject: subject,
-			Text:    mail.TextBody(subject, paras, action),
-			HTML:    mail.HTMLBody(subject, paras, action),
+			Text:    mail.TextBody(subject, paras, action, files...),
+			HTML:    mail.HTMLBody(subject, paras, action, files...),
 		})
 	})
 }
@@ -214,4 +220,35 @@ func (n *Notifier) sweepPushes(ctx context.Context) (int, error) {
 		return nil
 	})
 	return taken, err
+}
+
+// fileLinks are a message's files as links the guest can open with the
+// conversation's token.
+func (n *Notifier) fileLinks(m model.Message, token string) []mail.Link {
+	links := make([]mail.Link, 0, len(m.Attachments))
+	for _, a := range m.Attachments {
+		links = append(links, mail.Link{Text: a.Name + " (" + model.FileSize(a.Size) + ")", URL: n.link(model.GuestURL(a.URL, token))})
+	}
+	return links
+}
+
+// pushMentions tells the agents a note mentions, when their app is closed
+// (an open app shows the note live and says they were mentioned).
+func (n *Notifier) pushMentions(ctx context.Context, tx bun.Tx, m model.Message) error {
+	if n.Push == nil || len(m.Mentions) == 0 {
+		return nil
+	}
+	ids, err := n.DB.AbsentAgents(ctx, tx, m.Mentions)
+	if err != nil {
+		return err
+	}
+	ids = slices.DeleteFunc(ids, func(id int64) bool { return m.AuthorID != nil && id == *m.AuthorID })
+	if len(ids) == 0 {
+		return nil
+	}
+	body := m.Body
+	if r := []rune(body); len(r) > 140 {
+		body = string(r[:140]) + "…"
+	}
+	return n.Push(ctx, tx, ids, m.AuthorName+" mentioned you", body, fmt.Sprintf("/c/%d", m.ConversationID))
 }

@@ -560,6 +560,191 @@ func (db *DB) AppendMessageTx(ctx context.Context, tx bun.Tx, orgID, convID int6
 	return res, nil
 }
 
+// NewMessage is a message to store: text, files uploaded beforehand, or
+// both; Private makes it a note only agents see.
+type NewMessage struct {
+	Author        Author
+	ClientID      string
+	Body          string
+	AttachmentIDs []int64
+	Private       bool
+}
+
+// Post is AppendMessage for any NewMessage: plain text takes
+// AppendMessage's one round trip; files and notes a transaction of their
+// own (PostTx).
+func (db *DB) Post(ctx context.Context, orgID, convID int64, in NewMessage) (AppendResult, error) {
+	if len(in.AttachmentIDs) == 0 && !in.Private {
+		return db.AppendMessage(ctx, orgID, convID, in.Author, in.ClientID, in.Body)
+	}
+	var res AppendResult
+	err := db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var e error
+		res, e = db.PostTx(ctx, tx, orgID, convID, in)
+		return e
+	})
+	return res, err
+}
+
+// PostTx is Post inside a caller's transaction. Files are claimed in the
+// same transaction, so a message exists exactly when its files are part of
+// it; a note never reaches the guest's sockets (see Notification).
+func (db *DB) PostTx(ctx context.Context, tx bun.Tx, orgID, convID int64, in NewMessage) (AppendResult, error) {
+	if err := checkNewMessage(in); err != nil {
+		return AppendResult{}, err
+	}
+	author, clientID, body := in.Author, in.ClientID, in.Body
+	var conv conversationRow
+	if err := tx.NewSelect().Model(&conv).Column("id", "status", "last_seq").
+		Where("organization_id = ? AND id = ?", orgID, convID).For("UPDATE").Scan(ctx); err != nil {
+		if noRows(err) {
+			return AppendResult{}, notFound("Conversation")
+		}
+		return AppendResult{}, fmt.Errorf("lock conversation: %w", err)
+	}
+	if clientID != "" {
+		var m messageRow
+		err := tx.NewSelect().Model(&m).Where("conversation_id = ? AND client_id = ?", convID, clientID).Scan(ctx)
+		if err == nil {
+			return AppendResult{Message: m.model(), Duplicate: true}, nil
+		}
+		if !noRows(err) {
+			return AppendResult{}, fmt.Errorf("find message by client id: %w", err)
+		}
+	}
+	files, err := claimAttachments(ctx, tx, orgID, convID, author, in.AttachmentIDs)
+	if err != nil {
+		return AppendResult{}, err
+	}
+
+	reopen := author.Kind == model.AuthorGuest && conv.Status == string(model.StatusResolved)
+	m := messageRow{
+		OrganizationID: orgID, ConversationID: convID, Seq: conv.LastSeq + 1, AuthorKind: string(author.Kind),
+		AuthorID: author.ID, AuthorName: author.Name, Body: body, Private: in.Private,
+	}
+	if clientID != "" {
+		m.ClientID = &clientID
+	}
+	for _, f := range files {
+		m.Attachments = append(m.Attachments, f.model())
+	}
+	if in.Private {
+		if m.Mentions, err = mentionedAgents(ctx, tx, orgID, body); err != nil {
+			return AppendResult{}, err
+		}
+	}
+	if _, err := tx.NewInsert().Model(&m).Returning("*").Exec(ctx); err != nil {
+		return AppendResult{}, fmt.Errorf("insert message: %w", translate(err))
+	}
+	if err := attachToMessage(ctx, tx, files, m.ID); err != nil {
+		return AppendResult{}, err
+	}
+	upd := tx.NewUpdate().Table("conversations").
+		Set("last_seq = ?", m.Seq).Set("last_message = ?", preview(messagePreview(m))).Set("updated_at = ?", m.CreatedAt).
+		Where("id = ?", convID)
+	if reopen {
+		upd = upd.Set("status = 'open'")
+	}
+	if author.Kind == model.AuthorGuest {
+		upd = upd.Set("guest_read_seq = ?", m.Seq)
+	}
+	if _, err := upd.Exec(ctx); err != nil {
+		return AppendResult{}, fmt.Errorf("advance conversation: %w", err)
+	}
+	if author.Kind == model.AuthorAgent && author.ID != nil {
+		// A note marks the conversation read for its author without making
+		// them one of its participants: helping a colleague is not taking
+		// the conversation over.
+		join := joinConversation
+		if in.Private {
+			join = markReadTx
+		}
+		if err := join(ctx, tx, orgID, convID, *author.ID, m.Seq); err != nil {
+			return AppendResult{}, err
+		}
+	}
+	msg := m.model()
+	ev := messageEvent(orgID, msg)
+	ev.AgentsOnly = in.Private
+	if err := notify(ctx, tx, ev); err != nil {
+		return AppendResult{}, err
+	}
+	if author.Kind == model.AuthorGuest {
+		// Offline agents hear of it as of any guest message (the push
+		// sweeper; see appendSQL).
+		if _, err := tx.ExecContext(ctx, `INSERT INTO pending_pushes (organization_id, conversation_id, first_seq, due_at)
+			VALUES (?, ?, ?, now() + make_interval(secs => ?)) ON CONFLICT (conversation_id) DO NOTHING`,
+			orgID, convID, m.Seq, cmp.Or(db.PushWindow, DefaultPushWindow).Seconds()); err != nil {
+			return AppendResult{}, fmt.Errorf("queue push: %w", err)
+		}
+	}
+	if db.MessageHook != nil {
+		if err := db.MessageHook(ctx, tx, orgID, msg); err != nil {
+			return AppendResult{}, fmt.Errorf("message hook: %w", err)
+		}
+	}
+	if reopen {
+		c, err := conversation(ctx, tx, orgID, convID, 0)
+		if err != nil {
+			return AppendResult{}, err
+		}
+		if err := notify(ctx, tx, conversationEvent(orgID, c)); err != nil {
+			return AppendResult{}, err
+		}
+	}
+	return AppendResult{Message: msg, Reopened: reopen}, nil
+}
+
+// checkNewMessage validates a message before anything is written.
+func checkNewMessage(in NewMessage) error {
+	if len(in.AttachmentIDs) > 0 && strings.TrimSpace(in.Body) == "" {
+		// Files alone make a message: check the rest with a stand-in body.
+		if err := CheckMessage(in.ClientID, "files"); err != nil {
+			return err
+		}
+	} else if err := CheckMessage(in.ClientID, in.Body); err != nil {
+		return err
+	}
+	if in.Private && in.Author.Kind != model.AuthorAgent {
+		return &model.Error{Status: http.StatusForbidden, Code: model.CodeForbidden, Message: "Only agents write private notes."}
+	}
+	if in.Private && len(in.AttachmentIDs) > 0 {
+		return (model.Fields{"attachment_ids": "notes carry no files"}).Err()
+	}
+	return nil
+}
+
+// messagePreview is what the inbox list shows of a message.
+func messagePreview(m messageRow) string {
+	text := m.Body
+	if strings.TrimSpace(text) == "" && len(m.Attachments) > 0 {
+		names := make([]string, len(m.Attachments))
+		for i, a := range m.Attachments {
+			names[i] = a.Name
+		}
+		text = "📎 " + strings.Join(names, ", ")
+	}
+	if m.Private {
+		text = "Note: " + text
+	}
+	return text
+}
+
+// mentionedAgents resolves a note's @slugs to the organization's active
+// agents; words that name nobody are just words.
+func mentionedAgents(ctx context.Context, tx bun.IDB, orgID int64, body string) ([]int64, error) {
+	slugs := model.MentionedSlugs(body)
+	if len(slugs) == 0 {
+		return nil, nil
+	}
+	var ids []int64
+	if err := tx.NewSelect().Table("agents").Column("id").
+		Where("organization_id = ? AND active AND lower(slug) IN (?)", orgID, bun.In(slugs)).Order("id").Scan(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("select mentioned agents: %w", err)
+	}
+	return ids, nil
+}
+
 // CheckMessage validates a message before anything is written.
 func CheckMessage(clientID, body string) error {
 	var f model.Fields
@@ -598,17 +783,24 @@ type messageRow struct {
 	AuthorName     string
 	Body           string
 	CreatedAt      time.Time `bun:",nullzero,default:now()"`
+	Private        bool
+	Mentions       []int64            `bun:",array"`
+	Attachments    []model.Attachment `bun:",type:jsonb,nullzero"`
 }
 
 func (r messageRow) model() model.Message {
 	m := model.Message{
 		ID: r.ID, ConversationID: r.ConversationID, Seq: r.Seq, AuthorKind: model.AuthorKind(r.AuthorKind),
 		AuthorID: r.AuthorID, AuthorName: r.AuthorName, Body: r.Body, CreatedAt: r.CreatedAt,
-		// Only erasure leaves a guest's message without text.
-		Erased: r.AuthorKind == string(model.AuthorGuest) && r.Body == "",
+		Private: r.Private, Mentions: r.Mentions, Attachments: r.Attachments,
+		// Only erasure leaves a guest's message without text or files.
+		Erased: r.AuthorKind == string(model.AuthorGuest) && r.Body == "" && len(r.Attachments) == 0,
 	}
 	if r.ClientID != nil {
 		m.ClientID = *r.ClientID
+	}
+	for _, a := range r.Attachments {
+		m.AttachmentIDs = append(m.AttachmentIDs, a.ID)
 	}
 	return m
 }
@@ -616,10 +808,23 @@ func (r messageRow) model() model.Message {
 // Messages returns up to limit messages of a conversation with seq > after,
 // in order. Callers have checked the conversation belongs to the caller.
 func (db *DB) Messages(ctx context.Context, orgID, convID, after int64, limit int) ([]model.Message, error) {
+	return db.messages(ctx, orgID, convID, after, limit, false)
+}
+
+// GuestMessages is Messages as the guest may see them: without the agents'
+// private notes.
+func (db *DB) GuestMessages(ctx context.Context, orgID, convID, after int64, limit int) ([]model.Message, error) {
+	return db.messages(ctx, orgID, convID, after, limit, true)
+}
+
+func (db *DB) messages(ctx context.Context, orgID, convID, after int64, limit int, guest bool) ([]model.Message, error) {
 	var rows []messageRow
-	if err := db.Bun.NewSelect().Model(&rows).
-		Where("organization_id = ? AND conversation_id = ? AND seq > ?", orgID, convID, after).
-		Order("seq").Limit(int64(limit)).Scan(ctx); err != nil {
+	q := db.Bun.NewSelect().Model(&rows).
+		Where("organization_id = ? AND conversation_id = ? AND seq > ?", orgID, convID, after)
+	if guest {
+		q = q.Where("NOT private")
+	}
+	if err := q.Order("seq").Limit(int64(limit)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("select messages: %w", err)
 	}
 	out := make([]model.Message, len(rows))
@@ -651,7 +856,11 @@ func (db *DB) SetStatus(ctx context.Context, orgID, convID int64, status model.S
 
 // MarkRead records how far an agent has read.
 func (db *DB) MarkRead(ctx context.Context, orgID, convID, agentID, seq int64) error {
-	_, err := db.Bun.ExecContext(ctx, `INSERT INTO conversation_agents (organization_id, conversation_id, agent_id, last_read_seq, left_at)
+	return markReadTx(ctx, db.Bun, orgID, convID, agentID, seq)
+}
+
+func markReadTx(ctx context.Context, idb bun.IDB, orgID, convID, agentID, seq int64) error {
+	_, err := idb.ExecContext(ctx, `INSERT INTO conversation_agents (organization_id, conversation_id, agent_id, last_read_seq, left_at)
 		SELECT organization_id, id, ?, least(?, last_seq), now() FROM conversations WHERE organization_id = ? AND id = ?
 		ON CONFLICT (conversation_id, agent_id) DO UPDATE SET last_read_seq = greatest(conversation_agents.last_read_seq, EXCLUDED.last_read_seq)`,
 		agentID, seq, orgID, convID)

@@ -22,7 +22,7 @@ func (db *DB) UnemailedReplies(ctx context.Context, tx bun.Tx, convID int64) (Gu
 	}
 	after := max(conv.GuestReadSeq, conv.GuestEmailedSeq)
 	var rows []messageRow
-	if err := tx.NewSelect().Model(&rows).Where("conversation_id = ? AND seq > ? AND author_kind = 'agent'", convID, after).
+	if err := tx.NewSelect().Model(&rows).Where("conversation_id = ? AND seq > ? AND author_kind = 'agent' AND NOT private", convID, after).
 		Order("seq").Scan(ctx); err != nil {
 		return GuestAccess{}, nil, fmt.Errorf("select replies: %w", err)
 	}
@@ -110,6 +110,19 @@ func (db *DB) Recipients(ctx context.Context, tx bun.IDB, convID int64) ([]int64
 		return nil, fmt.Errorf("select recipients: %w", err)
 	}
 	return ids, nil
+}
+
+// AbsentAgents keeps the active agents of ids who do not have the app open
+// anywhere.
+func (db *DB) AbsentAgents(ctx context.Context, tx bun.IDB, ids []int64) ([]int64, error) {
+	var out []int64
+	err := tx.NewRaw(`SELECT a.id FROM agents a WHERE a.id IN (?) AND a.active
+		AND NOT EXISTS (SELECT 1 FROM presence p WHERE p.agent_id = a.id AND p.seen_at > now() - ?::interval)
+		ORDER BY a.id`, bun.In(ids), PresenceTTL.String()).Scan(ctx, &out)
+	if err != nil {
+		return nil, fmt.Errorf("select absent agents: %w", err)
+	}
+	return out, nil
 }
 
 // PendingPush is a conversation whose guest wrote while its agents may be

@@ -26,6 +26,9 @@ type widgetRow struct {
 	Greetings      map[string]string `bun:",type:jsonb"`
 	OfflineTexts   map[string]string `bun:",type:jsonb"`
 	CreatedAt      time.Time         `bun:",nullzero,default:now()"`
+	// After resolve: offer a rating, offer the transcript by email.
+	RatingEnabled     bool
+	TranscriptEnabled bool
 }
 
 func (r widgetRow) model() model.Widget {
@@ -37,7 +40,7 @@ func (r widgetRow) model() model.Widget {
 		ID: r.ID, OrganizationID: r.OrganizationID, PublicKey: r.PublicKey, Name: r.Name, Color: r.Color,
 		Greeting: r.Greeting, ServiceID: r.ServiceID, PreChatName: r.PreChatName, PreChatEmail: r.PreChatEmail,
 		AllowedOrigins: origins, Language: r.Language, Greetings: orEmpty(r.Greetings), OfflineTexts: orEmpty(r.OfflineTexts),
-		CreatedAt: r.CreatedAt,
+		CreatedAt: r.CreatedAt, RatingEnabled: r.RatingEnabled, TranscriptEnabled: r.TranscriptEnabled,
 	}
 }
 
@@ -54,6 +57,7 @@ func (db *DB) CreateWidget(ctx context.Context, orgID int64, w model.Widget) (mo
 		OrganizationID: orgID, PublicKey: w.PublicKey, Name: w.Name, Color: w.Color, Greeting: w.Greeting,
 		ServiceID: w.ServiceID, PreChatName: w.PreChatName, PreChatEmail: w.PreChatEmail, AllowedOrigins: w.AllowedOrigins,
 		Language: w.Language, Greetings: orEmpty(w.Greetings), OfflineTexts: orEmpty(w.OfflineTexts),
+		RatingEnabled: w.RatingEnabled, TranscriptEnabled: w.TranscriptEnabled,
 	}
 	if row.AllowedOrigins == nil {
 		row.AllowedOrigins = []string{}
@@ -70,13 +74,14 @@ func (db *DB) UpdateWidget(ctx context.Context, orgID int64, w model.Widget) (mo
 		ID: w.ID, OrganizationID: orgID, Name: w.Name, Color: w.Color, Greeting: w.Greeting,
 		ServiceID: w.ServiceID, PreChatName: w.PreChatName, PreChatEmail: w.PreChatEmail, AllowedOrigins: w.AllowedOrigins,
 		Language: w.Language, Greetings: orEmpty(w.Greetings), OfflineTexts: orEmpty(w.OfflineTexts),
+		RatingEnabled: w.RatingEnabled, TranscriptEnabled: w.TranscriptEnabled,
 	}
 	if row.AllowedOrigins == nil {
 		row.AllowedOrigins = []string{}
 	}
 	res, err := db.Bun.NewUpdate().Model(&row).
 		Column("name", "color", "greeting", "service_id", "pre_chat_name", "pre_chat_email", "allowed_origins",
-			"language", "greetings", "offline_texts").
+			"language", "greetings", "offline_texts", "rating_enabled", "transcript_enabled").
 		Where("organization_id = ? AND id = ?", orgID, w.ID).Returning("*").Exec(ctx)
 	if err != nil {
 		return model.Widget{}, fmt.Errorf("update widget: %w", translate(err))

@@ -416,7 +416,11 @@ func (c *client) replay(conv, after int64) (int64, error) {
 	defer cancel()
 	last := after
 	for {
-		msgs, err := c.hub.db.Messages(ctx, c.orgID, conv, last, replayPage)
+		read := c.hub.db.Messages
+		if c.guest {
+			read = c.hub.db.GuestMessages // never the agents' notes
+		}
+		msgs, err := read(ctx, c.orgID, conv, last, replayPage)
 		if err != nil {
 			return last, err
 		}
@@ -561,7 +565,12 @@ func (c *client) handleMessage(ctx context.Context, conv int64, ev model.Event) 
 		id := c.agentID
 		author = postgres.Author{Kind: model.AuthorAgent, ID: &id, Name: c.name}
 	}
-	res, err := c.hub.db.AppendMessage(ctx, c.orgID, conv, author, ev.ClientID, ev.Message.Body)
+	if ev.Message.Private && c.guest {
+		fail(model.Errorf(403, model.CodeForbidden, "Only agents write private notes."))
+		return
+	}
+	res, err := c.hub.db.Post(ctx, c.orgID, conv, postgres.NewMessage{Author: author, ClientID: ev.ClientID,
+		Body: ev.Message.Body, AttachmentIDs: ev.Message.AttachmentIDs, Private: ev.Message.Private})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return

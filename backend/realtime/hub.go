@@ -240,7 +240,8 @@ func (h *Hub) dispatch(e eventbus.Envelope) {
 		}
 	}
 	// A guest whose data was erased has lost the token that opened the
-	// socket: it is closed rather than fed.
+	// socket: it is closed rather than fed. Agents-only events (private
+	// notes) never reach a guest's socket.
 	erased := ev.Type == model.EventConversation && ev.Conversation != nil && ev.Conversation.Guest.Erased
 	for _, c := range guests {
 		switch {

@@ -50,6 +50,8 @@ type pageStrings struct {
 	StartChat, OfflineIntro, YourEmail, Send, Message          string
 	Placeholder, SendMessage, ChatFailed, UnavailableTitle     string
 	Unavailable                                                string
+	AttachFile, RatePrompt, RateScale, RateComment, RateSend   string
+	TranscriptAsk, TranscriptSend                              string
 }
 
 // loadCatalogs reads every language's catalog. A catalog must name each

@@ -459,6 +459,9 @@ func TestAdminOffline(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID(row)),
 		chromedp.Click(chromedp.ID(row)),
 		waitJS(`document.querySelector('#messages [data-seq="1"]') !== null`),
+		// The conversation itself has arrived (and been saved) too, not
+		// only its messages.
+		waitJS(`document.getElementById("guest-name")?.textContent === "Sofia Marin"`),
 	)
 	// Installable: the manifest is linked and the service worker, with
 	// the app's files cached, controls the page.

@@ -107,6 +107,9 @@ type Main struct {
 	// CalendarEndpoints point Google and Microsoft elsewhere (tests'
 	// loopback fakes).
 	CalendarEndpoints calendarEndpoints
+	// OfflineDelay is how long an agent's reply waits for the guest before
+	// it is emailed (tests shorten it); the notifier's default when 0.
+	OfflineDelay time.Duration
 
 	cluster  *pgcluster.Cluster
 	member   *cluster.Member
@@ -182,7 +185,7 @@ func (m *Main) Open(ctx context.Context) error {
 		m.HubSpotBaseURL = m.Config.HubSpotURL
 	}
 	crms := &crmsync.Sync{DB: db, Box: box, BaseURL: m.Config.BaseURL, HubSpotBaseURL: m.HubSpotBaseURL}
-	notifier := &notify.Notifier{DB: db, BaseURL: m.Config.BaseURL, Log: m.Log, Calendar: calendars}
+	notifier := &notify.Notifier{DB: db, BaseURL: m.Config.BaseURL, Log: m.Log, Calendar: calendars, OfflineDelay: m.OfflineDelay}
 	workers := river.NewWorkers()
 	// Accounts (setup, sign-up, invitations, password reset): see accounts.go.
 	if err := m.openAccounts(workers); err != nil {
@@ -216,7 +219,12 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.openOperations(ctx, db, workers); err != nil {
 		return err
 	}
-	jobOpts := append([]jobs.Option{calendarJobs(calendars), jobs.WithID(m.member.ID()), jobs.WithPeriodicJobs(m.ops.periodic...)}, m.JobOptions...)
+	files, cleanup, err := m.openFiles(ctx, db, workers) // inbox.go
+	if err != nil {
+		return err
+	}
+	m.ops.guests.Parts = append(m.ops.guests.Parts, files) // a guest's files go with their data
+	jobOpts := append([]jobs.Option{calendarJobs(calendars), cleanup, jobs.WithID(m.member.ID()), jobs.WithPeriodicJobs(m.ops.periodic...)}, m.JobOptions...)
 	if m.queue, err = jobs.New(db, workers, m.Log, jobOpts...); err != nil {
 		return err
 	}
@@ -250,6 +258,8 @@ func (m *Main) Open(ctx context.Context) error {
 	m.api.SetCRM(crms)
 	m.api.SetPush(pusher)
 	m.wireOperations(bookings)
+	m.api.SetAttachments(files)
+	m.api.SetTranscripts(notifier)
 	// Realtime: the hub, its event bus and the push sweeper (realtime.go).
 	if err := m.openRealtime(ctx, notifier); err != nil {
 		return err

@@ -29,6 +29,8 @@ type Thread struct {
 type Pending struct {
 	ClientID string
 	Body     string
+	// Files are uploaded already; the message carries them.
+	Files []wire.Attachment
 	// Seq is set once the server acknowledged the message: it is stored and
 	// need not be sent again, even though its copy has not arrived yet.
 	Seq int64
@@ -125,6 +127,13 @@ func (t *Thread) Add(m wire.Message) Added {
 func (t *Thread) Queue(clientID, body string) *Pending {
 	p := &Pending{ClientID: clientID, Body: body}
 	t.pending = append(t.pending, p)
+	return p
+}
+
+// QueueFiles adds a message of files the visitor uploaded.
+func (t *Thread) QueueFiles(clientID string, files []wire.Attachment) *Pending {
+	p := t.Queue(clientID, "")
+	p.Files = files
 	return p
 }
 

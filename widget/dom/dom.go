@@ -180,3 +180,29 @@ func jsError(v js.Value) error {
 	}
 	return errors.New(v.Call("toString").String())
 }
+
+// Upload sends a File or Blob to url as the multipart field "file", with
+// the browser's own FormData: the bytes never pass through Go. It answers
+// like Fetch.
+func Upload(url string, file js.Value) (status int, answer wire.Value, err error) {
+	form := Window.Get("FormData").New()
+	form.Call("append", "file", file, file.Get("name"))
+	init := map[string]any{
+		"method":      "POST",
+		"headers":     map[string]any{"Accept": "application/json"},
+		"credentials": "same-origin",
+		"body":        form,
+		"signal":      Window.Get("AbortSignal").Call("timeout", 120000),
+	}
+	op := "POST " + url
+	r, err := Await(Window.Call("fetch", url, init))
+	if err != nil {
+		return 0, nil, &NetworkError{Op: op, Cause: err.Error()}
+	}
+	text, err := Await(r.Call("text"))
+	if err != nil {
+		return 0, nil, &NetworkError{Op: op, Cause: "read answer: " + err.Error()}
+	}
+	v, _ := Parse(text)
+	return r.Get("status").Int(), v, nil
+}

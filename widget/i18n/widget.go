@@ -44,6 +44,11 @@ type Widget struct {
 	MeetingCancelled, MeetingPast             string
 	MeetingMoved                              string
 	MeetingCancelledNow                       string // %s: agent
+
+	Uploading      string // %s: the file's name
+	RatingThanks   string
+	TranscriptSent string // %s: the email
+	FileIn         string // %s: the file's name (read out)
 }
 
 // Field is one sentence of Widget by its catalog key.
@@ -57,6 +62,10 @@ type Field struct {
 // TestFieldsListsEveryField keeps it complete.
 func (w *Widget) Fields() []Field {
 	return []Field{
+		{"Uploading", &w.Uploading},
+		{"RatingThanks", &w.RatingThanks},
+		{"TranscriptSent", &w.TranscriptSent},
+		{"FileIn", &w.FileIn},
 		{"You", &w.You},
 		{"Company", &w.Company},
 		{"Conversation", &w.Conversation},

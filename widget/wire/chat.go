@@ -20,6 +20,10 @@ type Message struct {
 	AuthorName     string
 	Body           string
 	CreatedAt      string // RFC 3339
+	// Attachments are the message's files; AttachmentIDs names files
+	// uploaded for a message being sent.
+	Attachments   []Attachment
+	AttachmentIDs []int64
 }
 
 func (m *Message) Decode(v Value) {
@@ -31,6 +35,13 @@ func (m *Message) Decode(v Value) {
 	m.AuthorName = v.Get("author_name").Str()
 	m.Body = v.Get("body").Str()
 	m.CreatedAt = v.Get("created_at").Str()
+	m.Attachments = List(v.Get("attachments"), (*Attachment).Decode)
+	m.AttachmentIDs = nil
+	if ids := v.Get("attachment_ids"); ids.Exists() {
+		for i := range ids.Len() {
+			m.AttachmentIDs = append(m.AttachmentIDs, ids.Index(i).Int())
+		}
+	}
 }
 
 // Realtime event types (model.EventType).
@@ -77,7 +88,15 @@ func (e Event) Encode() map[string]any {
 	set(obj, "seq", e.Seq)
 	set(obj, "client_id", e.ClientID)
 	if e.Message != nil {
-		obj["message"] = map[string]any{"body": e.Message.Body}
+		msg := map[string]any{"body": e.Message.Body}
+		if len(e.Message.AttachmentIDs) > 0 {
+			ids := make([]any, len(e.Message.AttachmentIDs))
+			for i, id := range e.Message.AttachmentIDs {
+				ids[i] = id
+			}
+			msg["attachment_ids"] = ids
+		}
+		obj["message"] = msg
 	}
 	return obj
 }
@@ -157,6 +176,10 @@ type GuestConversation struct {
 	Color       string
 	Greeting    string
 	WidgetTitle string
+	// After resolve: what the widget offers, and the rating given.
+	RatingEnabled     bool
+	TranscriptEnabled bool
+	Rating            *Rating
 }
 
 func (c *GuestConversation) Decode(v Value) {
@@ -173,6 +196,13 @@ func (c *GuestConversation) Decode(v Value) {
 	c.Color = v.Get("color").Str()
 	c.Greeting = v.Get("greeting").Str()
 	c.WidgetTitle = v.Get("widget_title").Str()
+	c.RatingEnabled = v.Get("rating_enabled").Bool()
+	c.TranscriptEnabled = v.Get("transcript_enabled").Bool()
+	c.Rating = nil
+	if r := v.Get("rating"); r.Exists() {
+		c.Rating = new(Rating)
+		c.Rating.Decode(r)
+	}
 }
 
 // StartConversation opens a conversation from a widget or personal link

@@ -93,6 +93,8 @@ var answers = []answer{
 	{&model.SlotList{}, decodeAs((*wire.SlotList).Decode)},
 	{&model.Booking{}, decodeAs((*wire.Booking).Decode)},
 	{&model.GuestMeeting{}, decodeAs((*wire.GuestMeeting).Decode)},
+	{&model.Attachment{}, decodeAs((*wire.Attachment).Decode)},
+	{&model.Rating{}, decodeAs((*wire.Rating).Decode)},
 }
 
 // TestAnswersMatchModel fills each model type with distinct values, writes
@@ -255,6 +257,13 @@ func TestRequestsMatchModel(t *testing.T) {
 			&model.StartConversation{VisitorToken: "v"}},
 		{"message frame", wire.Event{Type: wire.EventMessage, ClientID: "c1", Message: &wire.Message{Body: "Hi"}},
 			&model.Event{Type: model.EventMessage, ClientID: "c1", Message: &model.Message{Body: "Hi"}}},
+		{"message frame with files", wire.Event{Type: wire.EventMessage, ClientID: "c2", Message: &wire.Message{AttachmentIDs: []int64{4, 5}}},
+			&model.Event{Type: model.EventMessage, ClientID: "c2", Message: &model.Message{AttachmentIDs: []int64{4, 5}}}},
+		{"rating", wire.RatingInput{Score: 4, Comment: "Quick"}, &model.RatingInput{Score: 4, Comment: "Quick"}},
+		{"transcript", wire.TranscriptRequest{Email: "g@example.com"}, &model.TranscriptRequest{Email: "g@example.com"}},
+		{"page", wire.PageContext{PageURL: "https://a.test/p", PageTitle: "P", StartURL: "https://a.test/", Referrer: "https://r.test/", TimeZone: "Europe/Rome", Language: "it-IT"},
+			&model.PageContext{PageURL: "https://a.test/p", PageTitle: "P", StartURL: "https://a.test/", Referrer: "https://r.test/", TimeZone: "Europe/Rome", Language: "it-IT"}},
+		{"page, first report only", wire.PageContext{PageURL: "https://a.test/p"}, &model.PageContext{PageURL: "https://a.test/p"}},
 		{"read frame", wire.Event{Type: wire.EventRead, Seq: 7}, &model.Event{Type: model.EventRead, Seq: 7}},
 		{"typing frame", wire.Event{Type: wire.EventTyping}, &model.Event{Type: model.EventTyping}},
 		{"booking", wire.BookingRequest{Start: "2026-12-01T10:00:00+01:00", Duration: 30, TimeZone: "Europe/Rome", Name: "N", Email: "e@x.it", Phone: "1", Notes: "n", Language: "it"},
@@ -307,6 +316,8 @@ func TestConstantsMatchModel(t *testing.T) {
 		{wire.StatusOpen, string(model.StatusOpen)},
 		{wire.StatusPending, string(model.StatusPending)},
 		{wire.StatusResolved, string(model.StatusResolved)},
+		{wire.CodeFileTooLarge, model.CodeFileTooLarge},
+		{wire.CodeFileTypeRefused, model.CodeFileTypeRefused},
 		{wire.MeetingScheduled, string(model.MeetingScheduled)},
 		{wire.MeetingCancelled, string(model.MeetingCancelled)},
 	}

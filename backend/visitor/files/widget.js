@@ -36,7 +36,14 @@
   var origin = new URL(script.src, location.href).origin;
   var store = "frontdesk:" + key;
   var root, button, badge, frame, opener, isOpen = false, ready = false;
-  var unread = 0, title = "", flashing = 0;
+  var unread = 0, title = "", flashing = 0, sent = "", watching = 0;
+  // Where this visit began and came from, kept for the tab's session so
+  // agents see them on every later page.
+  var visit = {};
+  try {
+    visit = JSON.parse(sessionStorage.getItem("frontdesk:visit")) || {};
+    if (!visit.start) sessionStorage.setItem("frontdesk:visit", JSON.stringify(visit = { start: location.href, referrer: d.referrer }));
+  } catch (e) {}
 
   // The brand colour and name of the last visit, so the launcher is painted
   // right at once (the frame sends the current ones), and whether the
@@ -173,6 +180,14 @@
     if (ready) frame.contentWindow.postMessage(msg, origin);
   }
 
+  // page tells the chat where the visitor is now: agents see it live.
+  function page() {
+    var now = location.href + "\n" + d.title;
+    if (!ready || now === sent) return;
+    sent = now;
+    post({ fd: "page", url: location.href, title: d.title, start: visit.start || "", referrer: visit.referrer || "" });
+  }
+
   function open(from) {
     opener = from;
     load();
@@ -248,6 +263,10 @@
         ready = true;
         // On a small screen the open frame fills it: nothing to enlarge.
         post({ fd: "hello", open: isOpen, resizable: !w.matchMedia("(max-width:480px)").matches });
+        sent = "";
+        page();
+        // In-page navigation (history, hash) changes the page too.
+        if (!watching) watching = setInterval(page, 2000);
         break;
       case "config":
         if (has(m.lang)) T = TEXT[lang = m.lang];
