@@ -531,6 +531,16 @@ func (db *DB) AppendMessageTx(ctx context.Context, tx bun.Tx, orgID, convID int6
 	if err := CheckMessage(clientID, body); err != nil {
 		return AppendResult{}, err
 	}
+	if clientID != "" {
+		// Take the conversation's lock before the statement: its snapshot
+		// then sees a concurrent retry that committed while we waited, and
+		// skips the message, instead of failing on the client id's unique
+		// key — which would abort the caller's whole transaction (seen in
+		// the rolling-restart test: an agent's resend on another instance).
+		if _, err := tx.Tx.ExecContext(ctx, "SELECT 1 FROM conversations WHERE organization_id = $1 AND id = $2 FOR UPDATE", orgID, convID); err != nil {
+			return AppendResult{}, fmt.Errorf("lock conversation: %w", err)
+		}
+	}
 	// Through database/sql with real parameters: bun would write the
 	// values into the text, making every message a new statement to parse
 	// and plan.

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/uptrace/bun"
+
 	"github.com/frontdesk/frontdesk/backend/pgtest"
 	"github.com/frontdesk/frontdesk/backend/postgres"
 	"github.com/frontdesk/frontdesk/model"
@@ -208,5 +210,59 @@ func TestRoutingStrategies(t *testing.T) {
 	}
 	if got := route(lb); got != ids[2] {
 		t.Fatalf("least busy routed to %d, want %d", got, ids[2])
+	}
+}
+
+// TestConcurrentRetriesOfOneMessage: the same agent message sent at once
+// from two places (a resend on another instance while the first is being
+// committed) is stored once, and both senders get it back — also on the
+// path that runs in a transaction because a MessageHook queues jobs.
+func TestConcurrentRetriesOfOneMessage(t *testing.T) {
+	for _, hook := range []bool{false, true} {
+		t.Run(fmt.Sprintf("hook=%v", hook), func(t *testing.T) {
+			db := pgtest.Open(t)
+			ctx := context.Background()
+			org, _ := db.CreateOrganization(ctx, "Acme")
+			agent, err := db.CreateAgent(ctx, org.ID, newAgent("a@x.test", "a"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if hook {
+				db.MessageHook = func(context.Context, bun.Tx, int64, model.Message) error { return nil }
+			}
+			conv, _, err := db.StartConversation(ctx, postgres.NewConversation{OrganizationID: org.ID, Channel: model.ChannelWidget,
+				AccessToken: "retry-token-xxxxxxxxxxxxxxxxxxxxx"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			author := postgres.Author{Kind: model.AuthorAgent, ID: &agent.ID, Name: agent.Name}
+			for round := range 20 {
+				clientID := fmt.Sprintf("retry-%d", round)
+				var wg sync.WaitGroup
+				results := make([]postgres.AppendResult, 4)
+				errs := make([]error, 4)
+				for i := range results {
+					wg.Go(func() {
+						results[i], errs[i] = db.AppendMessage(ctx, org.ID, conv.Conversation.ID, author, clientID, "hello")
+					})
+				}
+				wg.Wait()
+				stored := 0
+				for i, err := range errs {
+					if err != nil {
+						t.Fatalf("round %d sender %d: %v", round, i, err)
+					}
+					if !results[i].Duplicate {
+						stored++
+					}
+					if results[i].Message.Seq != results[0].Message.Seq {
+						t.Fatalf("round %d: senders got seqs %d and %d", round, results[0].Message.Seq, results[i].Message.Seq)
+					}
+				}
+				if stored != 1 {
+					t.Fatalf("round %d: stored %d times", round, stored)
+				}
+			}
+		})
 	}
 }
