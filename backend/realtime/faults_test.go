@@ -371,23 +371,31 @@ func TestSlowClientIsCutAndResumes(t *testing.T) {
 	id := w.agent.ID
 	a := postgres.Author{Kind: model.AuthorAgent, ID: &id, Name: "Anna"}
 	const n = 1000 // 8 MB: more than the kernel buffers between them (tcp_wmem grows to 4 MB)
+	// The writer keeps at most window messages ahead of what the reading
+	// guest has received, so that guest keeps up however busy the machine
+	// is, while the one that never reads falls ever further behind.
+	const window = 16
+	slots := make(chan struct{}, window)
 	var wg sync.WaitGroup
-	const writers = 4 // a burst, but one a reading client keeps up with
+	const writers = 4 // a burst, within the window
 	for s := range writers {
 		wg.Go(func() {
 			for i := s; i < n; i += writers {
+				slots <- struct{}{}
 				if _, err := w.a.db.AppendMessage(ctx, w.org.ID, gc.ID, a, fmt.Sprint("a", i), big); err != nil {
 					t.Error(err)
+					return
 				}
 			}
 		})
 	}
-	wg.Wait()
 	for want := int64(1); want <= n; want++ {
 		if ev := fast.next(func(ev model.Event) bool { return ev.Type == model.EventMessage }); ev.Message.Seq != want {
 			t.Fatalf("the reading guest got seq %d, want %d", ev.Message.Seq, want)
 		}
+		<-slots
 	}
+	wg.Wait()
 
 	// The slow guest now reads: some messages, in order, then the cut.
 	var last int64
